@@ -1,0 +1,38 @@
+"""backprop: the neural network of the note "Back propagation in a simple neural net".
+
+The note's network, exact, for any layer sizes: layers 0 … L, the bias node's weights
+in the last column of each W^(l), sigmoid, the quadratic cost, δ's with Hadamard
+products, change matrices δ A, and W ← W − γ dC/dW with every change computed before
+any weight changes.
+
+>>> import backprop
+>>> net = backprop.Network.from_weights(backprop.NOTE.weights)
+>>> round(net.cost([0.1, 0.9], [0.3, 0.4]), 6)
+0.189842
+"""
+
+from .activations import ACTIVATIONS
+from .core import Pass
+from .costs import COSTS
+from .examples import EXAMPLES, MAZUR, NOTE
+from .initializers import INITIALIZERS
+from .network import Network
+from .optimizers import OPTIMIZERS
+from .training import History, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network",
+    "History",
+    "Pass",
+    "train",
+    "ACTIVATIONS",
+    "COSTS",
+    "INITIALIZERS",
+    "OPTIMIZERS",
+    "EXAMPLES",
+    "NOTE",
+    "MAZUR",
+    "__version__",
+]

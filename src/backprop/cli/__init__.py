@@ -1,0 +1,51 @@
+"""The command line: ``backprop COMMAND …``. The only part of the package that prints.
+
+Each command lives in its own module of this package with two functions:
+``add_parser(subparsers)`` declares its arguments and ``run(args) -> int`` does the
+work. Errors a user can fix are printed on one line, without a traceback, and the
+exit status is non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .. import __version__
+from .._extras import MissingExtraError
+
+# The commands, in the order ``backprop --help`` lists them: module names in this package.
+COMMANDS = ["demo"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backprop",
+        description="The neural network of the note 'Back propagation in a simple "
+        "neural net', exact, for any layer sizes.",
+    )
+    parser.add_argument("--version", action="version", version=f"backprop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        sub_parser = module.add_parser(sub)
+        sub_parser.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except MissingExtraError as error:
+        print(f"backprop: {error}", file=sys.stderr)
+        return 3
+    except (ValueError, RuntimeError, OSError) as error:
+        print(f"backprop {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("backprop: interrupted", file=sys.stderr)
+        return 130

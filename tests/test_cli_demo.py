@@ -1,0 +1,46 @@
+"""``backprop demo`` and the command line's error handling, run as a user runs them."""
+
+from backprop import NOTE
+
+
+def test_demo_runs_from_the_console_script(cli):
+    result = cli("demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for label in ["a^(1)", "a^(2)", "δ^(2)", "dC/dW^(2)", "δ^(1)", "dC/dW^(1)", "W^(1) =", "W^(2) ="]:
+        assert label in out
+    # the forward values and cost of the note's example, as pinned in the tests
+    assert "(0.873557, 0.625202)" in out
+    assert "C = ½ Σ_j (a_j^(2) − T_j)² = 0.189842" in out
+    assert "Done in 88 steps" in out
+    assert result.stderr == ""
+
+
+def test_demo_of_the_cited_example(cli):
+    result = cli("demo", "--preset", "mazur", "--precision", "9")
+    assert result.returncode == 0, result.stderr
+    assert "0.593269992" in result.stdout and "0.298371109" in result.stdout
+
+
+def test_python_dash_m_runs_the_same_command():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "backprop", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("backprop ")
+
+
+def test_cli_errors_are_one_line_without_traceback(cli):
+    result = cli("demo", "--tolerance", "-1")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "tolerance must be a positive number" in result.stderr
+    result = cli("demo", "--learning-rate", "nan")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "learning rate must be a positive finite number" in result.stderr
+
+
+def test_unknown_command_is_an_argparse_error(cli):
+    result = cli("frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
