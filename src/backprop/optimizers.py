@@ -29,6 +29,9 @@ class Optimizer:
     def __init__(self, learning_rate: float = 0.5) -> None:
         self.learning_rate = check_learning_rate(learning_rate)
 
+    def begin_epoch(self, epoch: int) -> None:
+        """Called by the training loop before epoch ``epoch`` (0, 1, …); schedules use it."""
+
     def step(self, weights: list[np.ndarray], change_matrices: Sequence[np.ndarray]) -> None:
         raise NotImplementedError
 

@@ -67,7 +67,8 @@ def train(
     rng = np.random.default_rng(seed)
     m = len(X)
     history = History()
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        opt.begin_epoch(epoch)
         order = rng.permutation(m) if shuffle else np.arange(m)
         for start in range(0, m, batch_size):
             idx = order[start : start + batch_size]
