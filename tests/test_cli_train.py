@@ -106,6 +106,32 @@ def test_options_of_issue_5_and_early_stopping(tmp_path, cli):
     assert evaluated["accuracy"] == summary["test"]["accuracy"]
 
 
+def test_train_and_evaluate_a_csv_file_with_text_labels(tmp_path, cli):
+    rng = np.random.default_rng(0)
+    rows = ["width,height,kind"]
+    for i in range(60):
+        kind = ["cat", "dog", "eel"][i % 3]
+        centre = {"cat": (1, 1), "dog": (5, 1), "eel": (3, 6)}[kind]
+        x, y = rng.normal(centre, 0.5)
+        rows.append(f"{x},{y},{kind}")
+    data = tmp_path / "animals.csv"
+    data.write_text("\n".join(rows) + "\n")
+    model = tmp_path / "animals.json"
+    result = cli("train", "--data", "animals.csv", "--hidden", "6", "--epochs", "100", "--learning-rate", "2",
+                 "--seed", "0", "--quiet", "--json", "--out", str(model), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["sizes"] == [2, 6, 3] and summary["test"]["accuracy"] == 1.0
+    # from another folder: the model recorded the file's absolute path and its split
+    report = json.loads(cli("evaluate", str(model), "--json", cwd=tmp_path.parent).stdout)
+    assert report["labels"] == ["cat", "dog", "eel"] and report["part"] == "test split"
+    assert report["samples"] == summary["samples"]["test"] and report["accuracy"] == 1.0
+    # other data with only some of the classes is numbered as the model numbers them
+    (tmp_path / "eels.csv").write_text("width,height,kind\n3,6,eel\n3.2,5.9,eel\n")
+    report = json.loads(cli("evaluate", str(model), "--data", str(tmp_path / "eels.csv"), "--json").stdout)
+    assert report["confusion_matrix"][2] == [0, 0, 2]
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -6,6 +6,7 @@ import argparse
 import shlex
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -185,7 +186,8 @@ def run(args: argparse.Namespace) -> int:
 
         metadata = {
             "data": {
-                "name": args.data,
+                # a file is recorded by its absolute path, so evaluate works from any folder
+                "name": str(Path(args.data).resolve()) if Path(args.data).is_file() else args.data,
                 "options": options,
                 "seed": seed,
                 "test_fraction": args.test_fraction,
