@@ -171,3 +171,27 @@ def test_xor_learned_from_95_of_100_seeds():
         outputs = net.predict(ds.X)[:, 0]
         learned += bool(np.all((outputs > 0.5) == (ds.y == 1)))
     assert learned >= 95, f"xor learned from only {learned} of 100 seeds"
+
+
+def test_parse_options_for_the_command_line():
+    from backprop.datasets import parse_options
+
+    options = parse_options(["n_samples=50", "noise=0.25", "one-hot=yes", "target_columns=0,2", "name=pets"])
+    assert options == {"n_samples": 50, "noise": 0.25, "one_hot": True, "target_columns": [0, 2], "name": "pets"}
+    assert parse_options(["target_columns="]) == {"target_columns": []}
+    assert len(load_dataset("moons", seed=0, **parse_options(["n_samples=50"]))) == 50
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_options(["noise"])
+
+
+def test_digits_learnable_by_the_notes_network():
+    """A floor on the bundled data: [64, 30, 10], sigmoid, quadratic cost, inputs scaled
+    to [0, 1] on the training split, 30 epochs of mini-batches of 10 at γ = 3."""
+    from backprop.preprocessing import scale_datasets, split_dataset
+
+    train, _, test = split_dataset(load_dataset("digits"), test=0.2, seed=1)
+    _, train, test = scale_datasets("minmax", train, test)
+    net = Network([64, 30, 10], seed=1)
+    net.fit(train.X, train.T, epochs=30, learning_rate=3.0, batch_size=10, seed=1)
+    accuracy = np.mean(net.predict(test.X).argmax(axis=1) == test.y)
+    assert accuracy >= 0.96, f"test accuracy {accuracy:.4f}"

@@ -259,3 +259,15 @@ def test_idx_labels_swapped_for_images(tmp_path):
     folder = write_pair(tmp_path / "m")
     with pytest.raises(ValueError, match="labels must be 1-dimensional"):
         load_idx(folder / "train-images-idx3-ubyte", labels=folder / "train-images-idx3-ubyte")
+
+
+def test_csv_header_as_text_and_home_paths(tmp_path, monkeypatch):
+    path = write(tmp_path / "d.csv", "1,2,0\n3,4,1\n5,6,1\n")
+    assert len(load_csv(path, header="true", targets="values")) == 2
+    assert len(load_csv(path, header="no")) == 3
+    with pytest.raises(ValueError, match="header must be"):
+        load_csv(path, header="maybe")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert len(load_dataset("csv:~/d.csv")) == 3
+    write_pair(tmp_path / "mnist")
+    assert len(load_dataset("idx:~/mnist")) == 5
