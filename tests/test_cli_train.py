@@ -140,6 +140,7 @@ def test_train_and_evaluate_a_csv_file_with_text_labels(tmp_path, cli):
         (["train", "--data", "nope"], "unknown data set 'nope'"),
         (["train", "--data", "moons", "--cost", "hinge"], "unknown cost 'hinge'"),
         (["train", "--data", "moons", "--data-option", "bogus=1"], "no option 'bogus'"),
+        (["train", "--data", "moons", "--data-option", "bogus"], "written KEY=VALUE"),
         (["train", "--data", "moons", "--epochs", "0"], "epochs must be a positive integer"),
         (["train", "--data", "moons", "--learning-rate", "-1"], "learning rate must be a positive"),
         (["train", "--data", "moons", "--test-fraction", "1.5"], "test fraction must be a number"),

@@ -11,22 +11,6 @@ import numpy as np
 from ..metrics import accuracy, confusion_matrix, predicted_classes
 
 
-def parse_option(text: str) -> tuple[str, object]:
-    """``KEY=VALUE`` with VALUE read as an int, a float, true/false, or else text."""
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, like n_samples=500; got {text!r}")
-    lowered = value.lower()
-    if lowered in ("true", "false"):
-        return key, lowered == "true"
-    for kind in (int, float):
-        try:
-            return key, kind(value)
-        except ValueError:
-            pass
-    return key, value
-
-
 def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument(
         "--data",
@@ -37,11 +21,17 @@ def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument(
         "--data-option",
         action="append",
-        type=parse_option,
         default=[],
         metavar="KEY=VALUE",
-        help="an option of the data set or loader, e.g. n_samples=500 or noise=0.2 (repeatable)",
+        help="an option of the data set or loader, e.g. n_samples=500, noise=0.2, target_columns=0,3 (repeatable)",
     )
+
+
+def data_options(pairs) -> dict:
+    """The ``--data-option KEY=VALUE`` pairs as keyword arguments of ``load_dataset``."""
+    from ..datasets import parse_options
+
+    return parse_options(pairs)
 
 
 def load_split(data: str, options: dict, seed: int, test_fraction: float, validation_fraction: float):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..modelfile import load_model
-from ._train_common import add_data_arguments, confusion_text, evaluation, load_split, print_json
+from ._train_common import add_data_arguments, confusion_text, data_options, evaluation, load_split, print_json
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -26,7 +26,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     recorded = model.metadata.get("data") if isinstance(model.metadata.get("data"), dict) else None
-    options = dict(args.data_option)
+    options = data_options(args.data_option)
     if args.data is None:
         if recorded is None or "name" not in recorded:
             raise ValueError(f"model {args.model} does not record its data set; give --data NAME")

@@ -18,7 +18,7 @@ from ..initializers import INITIALIZERS
 from ..network import Network
 from ..optimizers import OPTIMIZERS
 from ..training import train
-from ._train_common import ProgressPrinter, add_data_arguments, evaluation, load_split, print_json
+from ._train_common import ProgressPrinter, add_data_arguments, data_options, evaluation, load_split, print_json
 
 DEFAULT_HIDDEN = [30]
 EARLY_STOPPING_VALIDATION = 0.1
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         validation_fraction = EARLY_STOPPING_VALIDATION if args.early_stopping is not None else 0.0
     if args.early_stopping is not None and validation_fraction == 0:
         raise ValueError("--early-stopping needs a validation split; give --validation-fraction above 0")
-    options = dict(args.data_option)
+    options = data_options(args.data_option)
     ds, train_ds, val_ds, test_ds = load_split(args.data, options, seed, args.test_fraction, validation_fraction)
 
     from ..preprocessing import scale_datasets
