@@ -186,3 +186,34 @@ def test_plot_option(trained, cli, tmp_path):
     assert result.returncode == 0, result.stderr
     plots = json.loads(result.stdout)["plots"]
     assert plots and all((tmp_path / "plots").joinpath(p).exists() or __import__("os").path.exists(p) for p in plots)
+
+
+def test_regression_from_a_csv_file(tmp_path, cli):
+    x = np.linspace(0, 1, 40)
+    (tmp_path / "curve.csv").write_text("x,y\n" + "".join(f"{a!r},{0.2 + 0.5 * a * a!r}\n" for a in x.tolist()))
+    model = tmp_path / "curve.json"
+    result = cli("train", "--data", "curve.csv", "--data-option", "targets=values", "--hidden", "5",
+                 "--epochs", "20", "--seed", "0", "--quiet", "--json", "--out", str(model), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert "accuracy" not in summary["test"] and summary["test"]["cost"] < 0.05
+    report = json.loads(cli("evaluate", str(model), "--json").stdout)
+    assert report["cost"] == summary["test"]["cost"] and "confusion_matrix" not in report
+    (tmp_path / "new.csv").write_text("0.5\n1.0\n")
+    out = cli("predict", str(model), "--input", str(tmp_path / "new.csv"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "output_0" and len(out.stdout.splitlines()) == 3
+
+
+def test_evaluate_a_model_without_recorded_data_needs_data(tmp_path, cli):
+    from backprop import Network
+    from backprop.modelfile import save_model
+
+    save_model(tmp_path / "bare.json", Network([2, 3, 1], seed=0))
+    result = cli("evaluate", str(tmp_path / "bare.json"))
+    assert result.returncode == 1 and "give --data NAME" in result.stderr
+    result = cli("evaluate", str(tmp_path / "bare.json"), "--data", "xor", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["samples"] == 4
+    result = cli("evaluate", str(tmp_path / "bare.json"), "--data", "iris")
+    assert result.returncode == 1 and "has 4 features and 3 target column(s); the model expects 2 and 1" in result.stderr
