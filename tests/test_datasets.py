@@ -161,13 +161,14 @@ def test_subset_keeps_labels():
 
 def test_xor_learned_from_95_of_100_seeds():
     """Acceptance: [2, 3, 1], sigmoid, quadratic cost, a fixed budget: full-batch
-    gradient descent, γ = 10, 1500 epochs. Learned = all four outputs on the right
-    side of 0.5. (On the machine this was written on, all 100 seeds learn it.)"""
+    gradient descent, γ = 20, 600 epochs. Learned = all four outputs on the right
+    side of 0.5. (On the machine this was written on, all 100 seeds learn it; with
+    γ = 10 and 1500 epochs too.)"""
     ds = load_dataset("xor")
     learned = 0
     for seed in range(100):
         net = Network([2, 3, 1], seed=seed)
-        net.fit(ds.X, ds.T, epochs=1500, learning_rate=10.0, batch_size=4, seed=seed)
+        net.fit(ds.X, ds.T, epochs=600, learning_rate=20.0, batch_size=4, shuffle=False)
         outputs = net.predict(ds.X)[:, 0]
         learned += bool(np.all((outputs > 0.5) == (ds.y == 1)))
     assert learned >= 95, f"xor learned from only {learned} of 100 seeds"
