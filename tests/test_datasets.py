@@ -196,3 +196,14 @@ def test_digits_learnable_by_the_notes_network():
     net.fit(train.X, train.T, epochs=30, learning_rate=3.0, batch_size=10, seed=1)
     accuracy = np.mean(net.predict(test.X).argmax(axis=1) == test.y)
     assert accuracy >= 0.96, f"test accuracy {accuracy:.4f}"
+
+
+def test_dataset_checks_its_shapes():
+    with pytest.raises(ValueError, match="T must have shape"):
+        Dataset("d", X=np.zeros((3, 2)), T=np.zeros((2, 1)))
+    with pytest.raises(ValueError, match="class indices must lie in 0 … 1"):
+        Dataset("d", X=np.zeros((2, 2)), T=np.zeros((2, 1)), y=[0, 2], labels=["a", "b"])
+    with pytest.raises(ValueError, match="image shape"):
+        Dataset("d", X=np.zeros((2, 6)), T=None, image_shape=(2, 2))
+    ds = Dataset("d", X=[[1, 2]], T=[0.5])
+    assert ds.T.shape == (1, 1) and ds.X.dtype == np.float64
