@@ -271,3 +271,10 @@ def test_csv_header_as_text_and_home_paths(tmp_path, monkeypatch):
     assert len(load_dataset("csv:~/d.csv")) == 3
     write_pair(tmp_path / "mnist")
     assert len(load_dataset("idx:~/mnist")) == 5
+
+
+def test_csv_quoted_cells_and_windows_newlines(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_bytes(b'x,y,name\r\n1,2,"Smith, J"\r\n3,4,"Jones, K"\r\n')
+    ds = load_csv(path)
+    assert ds.labels == ["Jones, K", "Smith, J"] and ds.X.tolist() == [[1, 2], [3, 4]]

@@ -17,7 +17,7 @@ __all__ = ["moons", "circles", "spirals", "blobs"]
 
 
 def _finish(name, rng, parts, labels, description, one_hot) -> Dataset:
-    X = np.concatenate([p for p in parts])
+    X = np.concatenate(parts)
     y = np.concatenate([np.full(len(p), k, dtype=np.int64) for k, p in enumerate(parts)])
     order = rng.permutation(len(X))
     X, y = X[order], y[order]
