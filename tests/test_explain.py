@@ -281,3 +281,15 @@ def test_model_file(cli, tmp_path):
     result = cli("explain", "--model", str(path), "--input", "0.1,0.9", "--target", "0.3,0.4")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (GOLDEN / "explain_note.txt").read_text(encoding="utf-8")
+
+
+def test_model_file_with_a_scaler_scales_the_input(cli, tmp_path):
+    modelfile = pytest.importorskip("backprop.modelfile", reason="modelfile not available")
+    preprocessing = pytest.importorskip("backprop.preprocessing", reason="preprocessing not available")
+    scaler = preprocessing.get_scaler("minmax").fit(np.array([[0.0, 0.0], [2.0, 4.0]]))
+    path = tmp_path / "m.json"
+    modelfile.save_model(path, backprop.NOTE.network(), scaler=scaler)
+    result = cli("explain", "--model", str(path), "--input", "0.2,3.6", "--target", "0.3,0.4",
+                 "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["input"] == pytest.approx([0.1, 0.9], abs=1e-15)
