@@ -71,11 +71,7 @@ def compare(workbook_path, g, want):
 def test_every_quantity_is_a_labelled_formula_and_the_inputs_are_plain_cells():
     net = backprop.NOTE.network()
     g = layout(net, backprop.NOTE.x, backprop.NOTE.t, 0.5, steps=2)
-    cells = {f"{k}": v for k, v in g.cells.items()}
-    assert cells  # the grid is not empty
-    by_ref = {}
-    for (row, col), cell in g.cells.items():
-        by_ref[(row, col)] = cell
+    by_ref = g.cells
     want = expected(net, backprop.NOTE.x, backprop.NOTE.t, 2)
     assert set(want) <= set(g.refs)
     for key in want:

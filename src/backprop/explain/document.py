@@ -14,32 +14,39 @@ The correct forms are printed where the note has misprints (docs/notation.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Sequence, Union
+from dataclasses import dataclass
+from typing import Union
 
 import numpy as np
 
-from .expr import (
-    ELLIPSIS,
-    Add,
-    Call,
-    Deriv,
-    Expr,
-    Group,
-    Lit,
-    Mat,
-    Mul,
-    Num,
-    Op,
-    Pow,
-    Sym,
-    Vec,
+from .expr import ELLIPSIS, Add, Deriv, Expr, Group, Mul, Num, Op, Pow, Sym
+from .notation import (
+    HADAMARD,
+    HALF,
+    ONE,
+    A_,
+    C,
+    Part,
+    T_,
+    W_,
+    a_,
+    d_,
+    f_call,
+    f_prime,
+    m,
+    mat,
+    minus,
+    pick,
+    shown,
+    sym_vec,
+    vec,
+    w_,
+    z_,
 )
 from .trace import StepRecord, Trace
 
 __all__ = ["Limits", "Heading", "Prose", "Note", "Equation", "build"]
 
-Part = Union[str, Expr]
 
 
 @dataclass(frozen=True)
@@ -86,119 +93,6 @@ class Equation:
 
 
 Block = Union[Heading, Prose, Note, Equation]
-
-
-# -- symbols in the note's notation ------------------------------------------------
-
-def a_(j: int | None, l: int) -> Sym:
-    return Sym("a", "a", () if j is None else (j,), l)
-
-
-def A_(l: int) -> Sym:
-    return Sym("A", "A", (), l)
-
-
-def w_(j: int, i: int, l: int) -> Sym:
-    return Sym("w", "w", (j, i), l)
-
-
-def W_(l: int, transposed: bool = False) -> Sym:
-    return Sym("W", "W", (), l, transposed=transposed)
-
-
-def T_(j: int | None = None) -> Sym:
-    return Sym("T", "T", () if j is None else (j,))
-
-
-def z_(j: int | None, l: int) -> Sym:
-    return Sym("z", "z", () if j is None else (j,), l)
-
-
-def d_(j: int | None, l: int) -> Sym:
-    return Sym("δ", "\\delta", () if j is None else (j,), l)
-
-
-C = Sym("C", "C")
-GAMMA = Lit("γ", "\\gamma")
-ONE = Lit("1")
-HALF = Lit("½", "\\tfrac{1}{2}")
-HADAMARD = ("⊙", "\\odot")
-
-
-def m(plain: str, tex: str) -> Lit:
-    """A piece of math inside prose: written as is in text, as ``$tex$`` elsewhere."""
-    return Lit(plain, tex)
-
-
-def minus(x: Expr, y: Expr) -> Add:
-    return Add.of(x, ("−", y))
-
-
-_NAMES = {
-    "sigmoid": ("σ", "\\sigma"),
-    "tanh": ("tanh", "\\tanh"),
-    "relu": ("ReLU", "\\operatorname{ReLU}"),
-    "leaky_relu": ("LReLU", "\\operatorname{LReLU}"),
-    "identity": ("id", "\\operatorname{id}"),
-    "softmax": ("softmax", "\\operatorname{softmax}"),
-}
-
-
-def f_call(name: str, arg: Expr) -> Call:
-    plain, tex = _NAMES.get(name, (name, f"\\operatorname{{{name}}}"))
-    return Call(plain, tex, arg)
-
-
-def f_prime(name: str, a: Sym, z: Sym) -> Expr:
-    """f'(z) written through a = f(z), as the note writes σ' = a(1 − a)."""
-    if name == "sigmoid":
-        return Mul((a, Group(minus(ONE, a))))
-    if name == "tanh":
-        return Group(minus(ONE, Pow(a)))
-    plain, tex = _NAMES.get(name, (name, f"\\operatorname{{{name}}}"))
-    return Call(plain + "′", tex + "'", z)
-
-
-# -- choosing what to write out ------------------------------------------------------
-
-def pick(n: int, limit: int) -> list[int | None]:
-    """All indices 0 … n−1 if n ≤ limit, else the first limit−2, None (a gap), the last."""
-    if n <= limit:
-        return list(range(n))
-    return list(range(limit - 2)) + [None, n - 1]
-
-
-def shown(picked: list[int | None]) -> str:
-    """'0–3 and 9' for a pick with a gap."""
-    idx = [i for i in picked if i is not None]
-    head = idx[:-1]
-    return f"{head[0]}–{head[-1]} and {idx[-1]}" if len(head) > 1 else ", ".join(map(str, idx))
-
-
-def vec(values: Sequence[float], limit: int, bias: bool = False) -> Vec:
-    items: list[Expr] = [ELLIPSIS if k is None else Num(values[k]) for k in pick(len(values), limit)]
-    if bias:
-        items.append(ONE)
-    return Vec(tuple(items))
-
-
-def sym_vec(n: int, make, limit: int, bias: bool = False) -> Vec:
-    items: list[Expr] = [ELLIPSIS if k is None else make(k) for k in pick(n, limit)]
-    if bias:
-        items.append(ONE)
-    return Vec(tuple(items))
-
-
-def mat(M: np.ndarray, lim: Limits) -> Mat:
-    rows = pick(M.shape[0], lim.rows)
-    cols = pick(M.shape[1], lim.columns)
-    out = []
-    for r in rows:
-        if r is None:
-            out.append(None)
-        else:
-            out.append(tuple(None if c is None else Num(M[r, c]) for c in cols))
-    return Mat(tuple(out))
 
 
 class _Writer:
@@ -283,7 +177,7 @@ class _Writer:
 
     def matrix(self, symbol: Expr, M: np.ndarray) -> None:
         self.matrix_note(symbol, M.shape)
-        self.eq(symbol, mat(M, self.lim))
+        self.eq(symbol, mat(M, self.lim.rows, self.lim.columns))
 
     def step(self, s: StepRecord, n_steps: int) -> None:
         t, L = self.t, self.t.L
@@ -388,7 +282,7 @@ class _Writer:
         name = self.names[l - 1]
         n = t.sizes[l]
         js = pick(n, lim.neurons)
-        a, dl = s.a(l), s.delta(l)
+        dl = s.delta(l)
         dprime = t.derivative(s, l)
         if l == L:
             self.heading(3, "The output layer: ", d_(None, l), " and ", Deriv(W_(l)))

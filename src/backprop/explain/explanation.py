@@ -107,7 +107,7 @@ def _quantities(t: Trace, s: StepRecord) -> list[dict[str, Any]]:
         _vector(out, "z", "z", l, s.z(l))
         _vector(out, "a", "a", l, s.a(l))
     out.append(_q("C", "C", None, (), s.cost))
-    _vector(out, "dC/da", f"dC/da", L, t.output_error(s))
+    _vector(out, "dC/da", "dC/da", L, t.output_error(s))
     for l in range(L, 0, -1):
         d = t.derivative(s, l)
         if d is not None:
