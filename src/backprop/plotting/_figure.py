@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .._extras import require
 
-__all__ = ["FORMATS", "new_figure", "save_figure", "parse_length", "parse_size", "class_style"]
+__all__ = ["FORMATS", "new_figure", "resolve_size", "save_figure", "parse_length", "parse_size", "class_style"]
 
 # Output formats, chosen by the file's suffix; PNG when there is none.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -57,22 +57,41 @@ def save_figure(fig, out) -> Path:
     same figure gives the same file.
     """
     mpl = _matplotlib("saving a picture")
+    path = output_path(out)
+    fmt = FORMATS[path.suffix.lower()]
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+    with mpl.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "backprop"}):
+        fig.savefig(path, format=fmt, dpi=fig.dpi, metadata=metadata)
+    return path
+
+
+def resolve_size(size, default: tuple[float, float]) -> tuple[float, float]:
+    """``size`` with its missing parts (``None``) taken from ``default``, in inches."""
+    if size is None:
+        return default
+    try:
+        width, height = size
+    except (TypeError, ValueError):
+        raise ValueError(f"size must be (width, height) in inches; got {size!r}") from None
+    return (default[0] if width is None else width, default[1] if height is None else height)
+
+
+def output_path(out) -> Path:
+    """The file a picture goes to: ``out``, with ``.png`` added when it has no suffix.
+
+    Raises ``ValueError`` for a suffix other than .png, .svg, .pdf or a missing directory.
+    """
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix == "":
         path = path.with_suffix(".png")
-        suffix = ".png"
-    if suffix not in FORMATS:
+    elif suffix not in FORMATS:
         raise ValueError(
             f"cannot write a picture as {path.suffix!r}; use a file name ending in "
             f"{', '.join(FORMATS)}"
         )
-    fmt = FORMATS[suffix]
-    if path.parent and not path.parent.exists():
+    if not path.parent.exists():
         raise ValueError(f"the directory {str(path.parent)!r} for {str(path)!r} does not exist")
-    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-    with mpl.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "backprop"}):
-        fig.savefig(path, format=fmt, dpi=fig.dpi, metadata=metadata)
     return path
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._figure import DEFAULT_DPI, class_style, new_figure, save_figure
+from ._figure import DEFAULT_DPI, class_style, new_figure, resolve_size, save_figure
 
 __all__ = ["plot_boundary", "predict_classes"]
 
@@ -50,7 +50,7 @@ def plot_boundary(
     scaler=None,
     *,
     labels=None,
-    size=(6.0, 5.0),
+    size=None,
     dpi=DEFAULT_DPI,
     resolution: int = 300,
     title: str | None = None,
@@ -71,7 +71,7 @@ def plot_boundary(
     regions = predict_classes(network, grid, scaler).reshape(gx.shape)
     k = max(k, int(regions.max()) + 1)
 
-    fig = new_figure(size, dpi, "plotting a decision boundary")
+    fig = new_figure(resolve_size(size, (6.0, 5.0)), dpi, "plotting a decision boundary")
     from matplotlib.colors import ListedColormap, to_rgb
 
     ax = fig.subplots()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ._figure import DEFAULT_DPI, new_figure, save_figure
+from ._figure import DEFAULT_DPI, new_figure, resolve_size, save_figure
 
 __all__ = ["plot_curve", "history_series"]
 
@@ -42,7 +42,7 @@ def _has_values(values: list[float]) -> bool:
     return any(not math.isnan(v) for v in values)
 
 
-def plot_curve(history, out=None, *, size=(8.0, 4.0), dpi=DEFAULT_DPI, title="Learning curve"):
+def plot_curve(history, out=None, *, size=None, dpi=DEFAULT_DPI, title="Learning curve"):
     """Cost (and accuracy, when there is one) per epoch, training and validation.
 
     ``history`` is a ``backprop.training.History`` or a dict with lists ``cost``,
@@ -52,7 +52,7 @@ def plot_curve(history, out=None, *, size=(8.0, 4.0), dpi=DEFAULT_DPI, title="Le
     """
     series = history_series(history)
     has_accuracy = _has_values(series["accuracy"]) or _has_values(series["val_accuracy"])
-    fig = new_figure(size, dpi, "plotting a learning curve")
+    fig = new_figure(resolve_size(size, (8.0 if has_accuracy else 6.0, 4.0)), dpi, "plotting a learning curve")
     axes = fig.subplots(1, 2 if has_accuracy else 1, squeeze=False)[0]
     panels = [("cost", "Cost C", axes[0])]
     if has_accuracy:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._figure import DEFAULT_DPI, new_figure, save_figure
+from ._figure import DEFAULT_DPI, new_figure, resolve_size, save_figure
 
 __all__ = ["plot_network", "weight_label", "neuron_label"]
 
@@ -119,9 +119,9 @@ def plot_network(
     shown = [_shown(n, max_neurons) for n in sizes]
     slots = [len(s) + (1 if l < L else 0) for l, s in enumerate(shown)]
     tallest = max(slots)
-    if size is None:
-        size = (max(6.0, (4.2 if show_weights else 3.0) * L + 1.5), max(4.5, min(11.0, 0.35 * tallest + 2.5)))
+    size = resolve_size(size, (max(6.0, (4.2 if show_weights else 3.0) * L + 1.5), max(4.5, min(11.0, 0.35 * tallest + 2.5))))
     fig = new_figure(size, dpi, "drawing the network")
+    size = tuple(fig.get_size_inches())
     ax = fig.subplots()
     ax.set_axis_off()
     gap = 3.0  # horizontal distance between layers, in vertical slots

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._figure import DEFAULT_DPI, new_figure, save_figure
+from ._figure import DEFAULT_DPI, new_figure, resolve_size, save_figure
 
 __all__ = ["plot_weights"]
 
@@ -49,8 +49,7 @@ def plot_weights(
     count = min(n1, max_neurons)
     cols = math.ceil(math.sqrt(count * 1.4))
     rows = math.ceil(count / cols)
-    if size is None:
-        size = (min(12.0, 1.3 * cols + 1.6), min(12.0, 1.35 * rows + 1.0))
+    size = resolve_size(size, (min(12.0, 1.3 * cols + 1.6), min(12.0, 1.35 * rows + 1.0)))
     fig = new_figure(size, dpi, "plotting the weights")
     axes = fig.subplots(rows, cols, squeeze=False)
     limit = float(np.max(np.abs(W[:count, :-1]))) or 1.0
