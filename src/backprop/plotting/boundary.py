@@ -10,7 +10,7 @@ __all__ = ["plot_boundary", "predict_classes"]
 
 
 def predict_classes(network, X, scaler=None) -> np.ndarray:
-    """The class of each row of ``X``: the largest output, or output > 0.5 for one output.
+    """The class of each row of ``X``: the largest output, or output ≥ 0.5 for one output.
 
     ``scaler`` (anything with ``transform``) is applied to ``X`` first, as in training.
     """
@@ -21,7 +21,7 @@ def predict_classes(network, X, scaler=None) -> np.ndarray:
     if outputs.ndim == 1:
         outputs = outputs[:, None]
     if outputs.shape[1] == 1:
-        return (outputs[:, 0] > 0.5).astype(np.int64)
+        return (outputs[:, 0] >= 0.5).astype(np.int64)
     return np.argmax(outputs, axis=1).astype(np.int64)
 
 

@@ -20,7 +20,7 @@ def history_series(history) -> dict[str, list[float]]:
     if history is None:
         raise ValueError("a history is needed: a History or a dict with a 'cost' list")
     if not isinstance(history, dict):
-        history = {name: getattr(history, name, None) for name in SERIES}
+        history = {name: getattr(history, name, None) for name in SERIES + ("epochs",)}
     out: dict[str, list[float]] = {}
     for name in SERIES:
         values = history.get(name) or []
@@ -35,6 +35,15 @@ def history_series(history) -> dict[str, list[float]]:
             raise ValueError(f"history {name!r} must be a list of numbers per epoch; got {values!r}") from None
     if not out["cost"]:
         raise ValueError("the history has no 'cost' per epoch; nothing to plot")
+    # the epochs' numbers, when the history has them (training resumed from a model file
+    # counts on); else 1, 2, …
+    epochs = history.get("epochs") or []
+    try:
+        out["epochs"] = [float(e) for e in epochs] if len(epochs) == len(out["cost"]) else []
+    except (TypeError, ValueError):
+        out["epochs"] = []
+    if not out["epochs"]:
+        out["epochs"] = [float(e) for e in range(1, len(out["cost"]) + 1)]
     return out
 
 
@@ -65,7 +74,9 @@ def plot_curve(history, out=None, *, size=None, dpi=DEFAULT_DPI, title="Learning
             values = series[name]
             if not _has_values(values):
                 continue
-            epochs = range(1, len(values) + 1)
+            epochs = series["epochs"][: len(values)]
+            if len(epochs) < len(values):
+                epochs = range(1, len(values) + 1)
             every = max(1, len(values) // 12)
             ax.plot(epochs, values, label=what, markevery=every, markersize=5, linewidth=1.6, **style)
         ax.set_xlabel("epoch")
