@@ -63,7 +63,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     network.add_argument("--precision", type=int, default=2, help="decimals of the weights (default: 2)")
     labels = network.add_mutually_exclusive_group()
     labels.add_argument("--weights", dest="show_weights", action="store_true", default=None,
-                        help="label every weight (default: up to 40 weights)")
+                        help="label every weight (default: up to 30 weights, 4 neurons a layer)")
     labels.add_argument("--no-weights", dest="show_weights", action="store_false", help="no weight labels")
     _common(network, "network.png")
 
@@ -225,10 +225,12 @@ def _network(args, options):
         net = model.network
         x = args.input
         scaler = getattr(model, "scaler", None)
-        if x is not None and scaler is not None:
+        if x is not None and scaler is not None and len(x) == net.sizes[0]:
             import numpy as np
 
+            raw = ", ".join(f"{v:g}" for v in x)
             x = scaler.transform(np.asarray(x, dtype=float)[None, :])[0]
+            options.setdefault("title", f"The network {net.sizes}, input ({raw}), scaled to a^(0)")
     if x is not None and len(x) != net.sizes[0]:
         raise ValueError(f"--input needs {net.sizes[0]} numbers, one per input neuron; got {len(x)}")
     return plotting.plot_network(net, x, target=target, precision=args.precision,
@@ -246,15 +248,9 @@ def _weights(args, options):
         meta = _metadata(model)
         shape = meta.get("image_shape")
         if shape is None:
-            name, _ = _dataset_from_metadata(meta)
+            name, data_options = _dataset_from_metadata(meta)
             if name is not None:
-                try:
-                    from ..datasets import DATASETS
-
-                    if DATASETS.canonical(name) == "digits":
-                        shape = (8, 8)
-                except ValueError:
-                    pass
+                shape = _image_shape_of(name, data_options)
         if shape is None:
             side = math.isqrt(n0)
             if side * side != n0:
@@ -263,3 +259,13 @@ def _weights(args, options):
                 )
             shape = (side, side)
     return plotting.plot_weights(net, shape, **options)
+
+
+def _image_shape_of(name: str, options: dict):
+    """The image shape of the data set a model was trained on, or None."""
+    from ..datasets import load_dataset
+
+    try:
+        return load_dataset(name, **options).image_shape
+    except (ValueError, TypeError, OSError):
+        return None

@@ -85,7 +85,7 @@ def plot_network(
       layer has no bias node.
     - Edges are coloured by sign (positive dark blue and solid, negative red and
       dashed) and their width grows with |w|.
-    - ``show_weights`` (default: when there are at most 40 weights) labels each edge
+    - ``show_weights`` (default: at most 30 weights and 4 neurons a layer) labels each edge
       ``w_ji^(l) = value`` with ``precision`` decimals: the 12 weights of the note's
       [2, 2, 2] example, its 4 biases included.
     - ``x``: an input; each neuron then shows its value a_i^(l) from the forward pass,
@@ -100,7 +100,7 @@ def plot_network(
     L = len(weights)
     n_weights = sum(W.size for W in weights)
     if show_weights is None:
-        show_weights = n_weights <= 40
+        show_weights = n_weights <= 30 and max(sizes) <= 4
     if not isinstance(precision, (int, np.integer)) or not 0 <= precision <= 8:
         raise ValueError(f"precision must be a whole number of decimals from 0 to 8; got {precision!r}")
     if not isinstance(max_neurons, (int, np.integer)) or max_neurons < 3:
@@ -119,7 +119,7 @@ def plot_network(
     shown = [_shown(n, max_neurons) for n in sizes]
     slots = [len(s) + (1 if l < L else 0) for l, s in enumerate(shown)]
     tallest = max(slots)
-    size = resolve_size(size, (max(6.0, (4.2 if show_weights else 3.0) * L + 1.5), max(4.5, min(11.0, 0.35 * tallest + 2.5))))
+    size = resolve_size(size, (max(6.0, (4.2 if show_weights else 3.0) * L + 1.5), max(4.5, min(11.0, 0.5 * tallest + 2.5))))
     fig = new_figure(size, dpi, "drawing the network")
     size = tuple(fig.get_size_inches())
     ax = fig.subplots()
@@ -144,7 +144,7 @@ def plot_network(
     # node size in points: fits the tallest column into the axes height
     height_pt = size[1] * 72 * 0.72
     diameter = float(np.clip(0.6 * height_pt / tallest, 5, 40))
-    big_nodes = diameter >= 22
+    big_nodes = diameter >= 20
 
     biggest = max(float(np.max(np.abs(W))) for W in weights) or 1.0
     # points per data unit, to keep labels apart in the picture rather than in data
@@ -200,7 +200,7 @@ def plot_network(
             inside = _format(values[l][i], 3) if values is not None else ""
             caption = neuron_label(l, i)
         if big_nodes:
-            ax.annotate(inside, (xn, yn), ha="center", va="center", fontsize=8 if len(inside) > 2 else 10, zorder=5)
+            ax.annotate(inside, (xn, yn), ha="center", va="center", fontsize=min(8.0, 0.25 * diameter) if len(inside) > 2 else 10, zorder=5)
             ax.annotate(
                 caption, (xn, yn), xytext=(0, diameter / 2 + 2), textcoords="offset points",
                 ha="center", va="bottom", fontsize=8, zorder=5,
