@@ -95,8 +95,9 @@ def plot_boundary(
     accuracy = float(np.mean(predict_classes(network, X, scaler) == y))
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
-    ax.set_xlabel("$x_0$ = $a_0^{(0)}$")
-    ax.set_ylabel("$x_1$ = $a_1^{(0)}$")
+    # raw features: a scaler, when given, turns them into a^(0) before the network
+    ax.set_xlabel("$x_0$, first feature")
+    ax.set_ylabel("$x_1$, second feature")
     sizes = getattr(network, "sizes", None)
     ax.set_title(title or f"Decision regions{f' of {sizes}' if sizes else ''}, accuracy {accuracy:.1%}")
     ax.legend(loc="best", fontsize="small", framealpha=0.9)
