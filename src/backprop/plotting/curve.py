@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from ._figure import DEFAULT_DPI, new_figure, resolve_size, save_figure
 
