@@ -16,7 +16,7 @@ from .. import __version__
 from .._extras import MissingExtraError
 
 # The commands, in the order ``backprop --help`` lists them: module names in this package.
-COMMANDS = ["demo", "train", "evaluate", "predict", "plot"]
+COMMANDS = ["demo", "datasets", "train", "evaluate", "predict", "plot"]
 
 
 def build_parser() -> argparse.ArgumentParser:
