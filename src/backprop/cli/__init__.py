@@ -16,7 +16,18 @@ from .. import __version__
 from .._extras import MissingExtraError
 
 # The commands, in the order ``backprop --help`` lists them: module names in this package.
-COMMANDS = ["demo", "datasets", "train", "evaluate", "predict", "explain", "sheet"]
+COMMANDS = [
+    "demo",
+    "datasets",
+    "train",
+    "evaluate",
+    "predict",
+    "explain",
+    "sheet",
+    "plot",
+    "export",
+    "playground",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
