@@ -1,0 +1,44 @@
+"""Weights in the note's layout ↔ (weight, bias) pairs, and the default cost of an import."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Activations every target library has, under the note's project names.
+SUPPORTED = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
+
+
+def split(W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """W^(l) (n_l, n_{l-1} + 1) → weight (n_l, n_{l-1}) and bias (n_l,), the last column."""
+    return W[:, :-1], W[:, -1]
+
+
+def join(weight: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """weight (n_l, n_{l-1}) and bias (n_l,) → the note's W^(l); a missing bias is 0."""
+    weight = np.asarray(weight)
+    if bias is None:
+        bias = np.zeros(weight.shape[0], dtype=weight.dtype)
+    return np.hstack([weight, np.asarray(bias, dtype=weight.dtype).reshape(-1, 1)])
+
+
+def default_cost(output_activation: str) -> str:
+    """The cost an imported network trains with unless told: cross-entropy for a
+    softmax output, the note's quadratic cost, eq. (5), otherwise."""
+    return "cross_entropy" if output_activation == "softmax" else "quadratic"
+
+
+def network_functions(activations: list[str], where) -> tuple[str, str]:
+    """(hidden, output) activation names from one name per layer.
+
+    A ``Network`` has one activation for its hidden layers and one for its output layer;
+    ``where(l)`` describes layer l (1-based) for the error message.
+    """
+    hidden = activations[:-1]
+    for l, name in enumerate(hidden[1:], start=2):
+        if name != hidden[0]:
+            raise ValueError(
+                f"{where(l)} uses {name!r} but layer 1 uses {hidden[0]!r}; a backprop "
+                f"Network has one activation for all hidden layers"
+            )
+    output = activations[-1]
+    return (hidden[0] if hidden else output), output
