@@ -10,7 +10,7 @@ from backprop._extras import require
 from backprop.activations import LEAKY_SLOPE
 from backprop.network import Network
 
-from ._layers import default_cost, join, network_functions, split
+from ._layers import affine, default_cost, join, network_functions, split
 
 __all__ = ["to_onnx", "from_onnx", "OPSET", "IR_VERSION"]
 
@@ -34,7 +34,7 @@ def _onnx():
     return require("onnx", "onnx", "ONNX interchange")
 
 
-def to_onnx(net: Network, path: str | os.PathLike | None = None):
+def to_onnx(net: Network, path: str | os.PathLike | None = None, *, scaler=None):
     """An ONNX model computing ``net.predict``; written to ``path`` if given, and returned.
 
     Input ``"input"`` (batch, n0), output ``"output"`` (batch, nL). Layer l is the node
@@ -45,12 +45,32 @@ def to_onnx(net: Network, path: str | os.PathLike | None = None):
     alpha is a float32 attribute).
     Tensors are float32 or float64 as the network is. Opset 17, IR version 8; the cost's
     name is kept in the metadata ``backprop.cost``.
+
+    ``scaler``: an input scaler of ``backprop.preprocessing`` (a model file's); the graph
+    then starts with ``Sub(offset)`` and ``Div(scale)`` nodes and takes raw inputs, as
+    ``model.predict`` does. Its kind is kept in the metadata ``backprop.scaler``.
     """
     onnx = _onnx()
     helper, numpy_helper, TensorProto = onnx.helper, onnx.numpy_helper, onnx.TensorProto
     elem = TensorProto.FLOAT if net.dtype == np.float32 else TensorProto.DOUBLE
     nodes, initializers = [], []
     current = "input"
+    properties = {"backprop.cost": net.cost_function.name}
+    pair = affine(scaler)
+    if pair is not None:
+        offset, scale = pair
+        if len(offset) != net.sizes[0]:
+            raise ValueError(f"the scaler has {len(offset)} features, the network expects {net.sizes[0]}")
+        initializers += [
+            numpy_helper.from_array(offset.astype(net.dtype), "scaler_offset"),
+            numpy_helper.from_array(scale.astype(net.dtype), "scaler_scale"),
+        ]
+        nodes += [
+            helper.make_node("Sub", ["input", "scaler_offset"], ["shifted"], name="scaler_sub"),
+            helper.make_node("Div", ["shifted", "scaler_scale"], ["scaled"], name="scaler_div"),
+        ]
+        current = "scaled"
+        properties["backprop.scaler"] = scaler.to_dict()["kind"] if hasattr(scaler, "to_dict") else "standard"
     for l, (W, f) in enumerate(zip(net.weights, net.activations), start=1):
         if f.name not in _OPS:
             raise ValueError(f"activation {f.name!r} has no ONNX operator; supported: {', '.join(_OPS)}")
@@ -88,7 +108,7 @@ def to_onnx(net: Network, path: str | os.PathLike | None = None):
         opset_imports=[helper.make_opsetid("", OPSET)],
         ir_version=IR_VERSION,
     )
-    helper.set_model_props(model, {"backprop.cost": net.cost_function.name})
+    helper.set_model_props(model, properties)
     onnx.checker.check_model(model)
     if path is not None:
         onnx.save(model, os.fspath(path))
@@ -102,7 +122,7 @@ def _attribute(node, name: str, default):
     return default
 
 
-def from_onnx(model, *, cost: str | None = None) -> Network:
+def from_onnx(model, *, cost: str | None = None, with_scaler: bool = False):
     """A ``Network`` from an ONNX model (a path or a ``ModelProto``) that is a chain of
     ``Gemm`` (or ``MatMul`` then ``Add``) nodes with constant weights, each optionally
     followed by one of Sigmoid, Tanh, Relu, LeakyRelu(alpha=0.01), Identity, Softmax
@@ -111,6 +131,10 @@ def from_onnx(model, *, cost: str | None = None) -> Network:
     ``cost`` defaults to the one stored by ``to_onnx``, else cross-entropy for a softmax
     output and the quadratic cost otherwise. Anything else raises ``ValueError`` naming
     the first unsupported node by index, operator and name.
+
+    A graph that starts with ``Sub`` and ``Div`` by constants (an input scaler, as
+    ``to_onnx(..., scaler=)`` writes) is read with ``with_scaler=True``, which returns
+    ``(network, scaler)`` (the scaler ``None`` when the graph has none).
     """
     onnx = _onnx()
     if not isinstance(model, onnx.ModelProto):
@@ -123,6 +147,7 @@ def from_onnx(model, *, cost: str | None = None) -> Network:
     current = inputs[0]
     layers: list[list] = []  # [weight (n_out, n_in), bias or None, activation name or None]
     dtypes = set()
+    offset = scale = None
 
     def unsupported(index, node, why):
         label = f"node {index} ({node.op_type}{' ' + repr(node.name) if node.name else ''})"
@@ -139,7 +164,11 @@ def from_onnx(model, *, cost: str | None = None) -> Network:
         if data != [current]:
             raise unsupported(index, node, f"does not continue the chain from {current!r}")
         op = node.op_type
-        if op == "Gemm":
+        if op == "Sub" and index == 0 and node.input[0] == current:
+            offset = constant(index, node, node.input[1]).reshape(-1)
+        elif op == "Div" and index == 1 and offset is not None and node.input[0] == current:
+            scale = constant(index, node, node.input[1]).reshape(-1)
+        elif op == "Gemm":
             if _attribute(node, "transA", 0):
                 raise unsupported(index, node, "has transA=1")
             B = constant(index, node, node.input[1])
@@ -182,12 +211,35 @@ def from_onnx(model, *, cost: str | None = None) -> Network:
     outputs = [o.name for o in graph.output]
     if outputs != [current]:
         raise ValueError(f"the graph's output {outputs} is not the end of the chain {current!r}")
+    if offset is not None and scale is None:
+        raise ValueError("the ONNX graph starts with Sub but no Div; not an input scaler (x − offset) / scale")
+    if offset is not None and not with_scaler:
+        raise ValueError(
+            "the ONNX graph scales its inputs first (Sub, Div); read it with "
+            "from_onnx(..., with_scaler=True), which returns (network, scaler)"
+        )
     names = [name or "identity" for _, _, name in layers]
     hidden, output = network_functions(names, lambda l: f"layer {l}")
     if cost is None:
         stored = {p.key: p.value for p in model.metadata_props}.get("backprop.cost")
         cost = stored if stored is not None else default_cost(output)
     dtype = np.float64 if dtypes == {np.dtype(np.float64)} else np.float32
-    return Network.from_weights(
+    net = Network.from_weights(
         [join(w, b) for w, b, _ in layers], dtype, activation=hidden, output_activation=output, cost=cost
     )
+    if not with_scaler:
+        return net
+    scaler = None
+    if offset is not None:
+        from backprop.preprocessing import scaler_from_dict
+
+        n0 = net.sizes[0]
+        kind = {p.key: p.value for p in model.metadata_props}.get("backprop.scaler", "standard")
+        scaler = scaler_from_dict(
+            {
+                "kind": kind,
+                "offset": np.broadcast_to(offset, (n0,)).tolist(),
+                "scale": np.broadcast_to(scale, (n0,)).tolist(),
+            }
+        )
+    return net, scaler

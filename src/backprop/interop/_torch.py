@@ -8,7 +8,7 @@ from backprop._extras import require
 from backprop.activations import LEAKY_SLOPE
 from backprop.network import Network
 
-from ._layers import default_cost, join, network_functions, split
+from ._layers import default_cost, fold_scaler, join, network_functions, split
 
 __all__ = ["to_torch", "from_torch"]
 
@@ -33,19 +33,23 @@ def _activation_module(nn, name: str):
     return modules[name]()
 
 
-def to_torch(net: Network):
+def to_torch(net: Network, *, scaler=None):
     """A ``torch.nn.Sequential`` computing exactly ``net.predict``.
 
     Layer l becomes ``Linear(n_{l-1}, n_l)`` with ``weight = W^(l)[:, :-1]`` and
     ``bias = W^(l)[:, -1]``, followed by its activation module (``Identity`` for a linear
     layer), so the Sequential has 2L modules. Parameters keep the network's dtype
     (float32 or float64).
+
+    ``scaler``: an input scaler of ``backprop.preprocessing`` (a model file's) folded
+    into the first ``Linear`` layer, so the module takes raw inputs; its outputs then
+    equal ``model.predict`` up to rounding.
     """
     torch = _torch()
     nn = torch.nn
     dtype = torch.float32 if net.dtype == np.float32 else torch.float64
     modules = []
-    for W, f in zip(net.weights, net.activations):
+    for W, f in zip(fold_scaler(net.weights, scaler), net.activations):
         weight, bias = split(W)
         linear = nn.Linear(weight.shape[1], weight.shape[0], dtype=dtype)
         with torch.no_grad():
