@@ -144,3 +144,38 @@ def test_start_from_a_scikit_learn_mlp(iris):
     before = net.cost(X, np.eye(3)[y])
     net.fit(X, np.eye(3)[y], epochs=5, learning_rate=0.1, batch_size=16, seed=0)
     assert net.cost(X, np.eye(3)[y]) < before
+
+
+def test_optimizer_by_name_with_options(iris):
+    X, y = iris
+    X = StandardScaler().fit_transform(X)
+    clf = BackpropClassifier(optimizer="adam", learning_rate=0.01, optimizer_options={"beta1": 0.8}, epochs=20, random_state=0)
+    clf.fit(X, y)
+    assert clf._optimizer.config()["name"] == "adam" and clf._optimizer.config()["beta1"] == 0.8
+    assert clf.score(X, y) > 0.9
+
+
+def test_from_sklearn_binary_classifier_and_regressor():
+    from sklearn.neural_network import MLPRegressor
+
+    from backprop.interop import from_sklearn
+
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = MLPClassifier(hidden_layer_sizes=(5, 4), activation="tanh", max_iter=50, random_state=0)
+        clf.fit(X, np.where(X[:, 0] > 0, "yes", "no"))
+        reg = MLPRegressor(hidden_layer_sizes=(5,), activation="relu", max_iter=50, random_state=0)
+        reg.fit(X, X @ [1.0, -2.0, 0.5])
+    net = from_sklearn(clf)
+    assert net.sizes == [3, 5, 4, 1] and [f.name for f in net.activations] == ["tanh", "tanh", "sigmoid"]
+    assert net.cost_function.name == "binary_cross_entropy"
+    np.testing.assert_allclose(net.predict(X)[:, 0], clf.predict_proba(X)[:, 1], atol=1e-12)
+    net = from_sklearn(reg)
+    assert net.activations[-1].name == "identity" and net.cost_function.name == "quadratic"
+    np.testing.assert_allclose(net.predict(X)[:, 0], reg.predict(X), atol=1e-12)
+    with pytest.raises(ValueError, match="is it fitted"):
+        from_sklearn(MLPClassifier())
