@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         from ..interop import to_onnx
 
         to_onnx(net, args.out, scaler=scaler)
-        print(f"wrote {args.out}: ONNX opset 17, input 'input' (batch, {net.sizes[0]}), output 'output' (batch, {net.sizes[-1]})")
+        n0, nL = net.sizes[0], net.sizes[-1]
+        print(f"wrote {args.out}: ONNX opset 17, input 'input' (batch, {n0}), output 'output' (batch, {nL})")
     elif args.format == "torch":
         from .._extras import require
         from ..interop import to_torch
@@ -67,5 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.out}: JSON, {net.L} layers (weight, bias, activation)")
     if scaler is not None and getattr(scaler, "kind", "none") != "none":
         how = {"onnx": "as Sub/Div nodes", "torch": "folded into the first Linear layer", "json": "as 'scaler'"}
-        print(f"the model's {scaler.kind} input scaler is included {how[args.format]}; the export takes raw inputs", file=sys.stderr)
+        print(
+            f"the model's {scaler.kind} input scaler is included {how[args.format]}; the export takes raw inputs",
+            file=sys.stderr,
+        )
     return 0

@@ -16,6 +16,11 @@ __all__ = ["to_json", "from_json", "JSON_FORMAT"]
 JSON_FORMAT = "backprop-layers"
 
 
+def _layer(W: np.ndarray, activation: str) -> dict:
+    weight, bias = split(np.asarray(W, dtype=np.float64))
+    return {"weight": weight.tolist(), "bias": bias.tolist(), "activation": activation}
+
+
 def to_json(net: Network, path: str | os.PathLike | None = None, *, scaler=None, labels=None) -> dict:
     """A JSON-ready dict (written to ``path`` if given) for readers outside Python:
 
@@ -32,10 +37,7 @@ def to_json(net: Network, path: str | os.PathLike | None = None, *, scaler=None,
         "sizes": net.sizes,
         "dtype": net.dtype.name,
         "cost": net.cost_function.name,
-        "layers": [
-            {"weight": weight.astype(np.float64).tolist(), "bias": bias.astype(np.float64).tolist(), "activation": f.name}
-            for (weight, bias), f in ((split(W), f) for W, f in zip(net.weights, net.activations))
-        ],
+        "layers": [_layer(W, f.name) for W, f in zip(net.weights, net.activations)],
         "scaler": None if scaler is None or getattr(scaler, "kind", None) == "none" else scaler.to_dict(),
         "labels": None if labels is None else [str(label) for label in labels],
     }
@@ -56,7 +58,7 @@ def from_json(source) -> Network:
         raise ValueError(f"not a {JSON_FORMAT!r} JSON file (written by backprop export --format json)")
     layers = data["layers"]
     names = [layer["activation"] for layer in layers]
-    weights = [join(np.asarray(layer["weight"], dtype=np.float64), np.asarray(layer["bias"], dtype=np.float64)) for layer in layers]
+    weights = [join(np.asarray(layer["weight"], dtype=np.float64), layer["bias"]) for layer in layers]
     return Network.from_weights(
         weights,
         data.get("dtype", "float64"),

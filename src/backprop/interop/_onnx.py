@@ -79,7 +79,8 @@ def to_onnx(net: Network, path: str | os.PathLike | None = None, *, scaler=None)
             numpy_helper.from_array(np.ascontiguousarray(weight), f"W{l}"),
             numpy_helper.from_array(np.ascontiguousarray(bias), f"b{l}"),
         ]
-        nodes.append(helper.make_node("Gemm", [current, f"W{l}", f"b{l}"], [f"z{l}"], name=f"layer{l}", transB=1))
+        gemm = helper.make_node("Gemm", [current, f"W{l}", f"b{l}"], [f"z{l}"], name=f"layer{l}", transB=1)
+        nodes.append(gemm)
         out = "output" if l == net.L else f"a{l}"
         op, inputs, attributes = _OPS[f.name], [f"z{l}"], {}
         if f.name == "softmax":
@@ -113,6 +114,11 @@ def to_onnx(net: Network, path: str | os.PathLike | None = None, *, scaler=None)
     if path is not None:
         onnx.save(model, os.fspath(path))
     return model
+
+
+def _opset(model) -> int:
+    versions = [o.version for o in model.opset_import if o.domain in ("", "ai.onnx")]
+    return max(versions) if versions else OPSET
 
 
 def _attribute(node, name: str, default):
@@ -176,7 +182,8 @@ def from_onnx(model, *, cost: str | None = None, with_scaler: bool = False):
             weight = _attribute(node, "alpha", 1.0) * B.T
             bias = None
             if len(node.input) > 2 and node.input[2]:
-                bias = _attribute(node, "beta", 1.0) * np.broadcast_to(constant(index, node, node.input[2]), weight.shape[:1])
+                C = constant(index, node, node.input[2])
+                bias = _attribute(node, "beta", 1.0) * np.broadcast_to(C, weight.shape[:1])
             layers.append([weight, bias, None])
         elif op == "MatMul":
             if node.input[0] != current:
@@ -184,7 +191,8 @@ def from_onnx(model, *, cost: str | None = None, with_scaler: bool = False):
             layers.append([constant(index, node, node.input[1]).T, None, None])
         elif op == "Add" and layers and layers[-1][1] is None and layers[-1][2] is None:
             other = [name for name in node.input if name != current][0]
-            layers[-1][1] = np.broadcast_to(constant(index, node, other).reshape(-1), layers[-1][0].shape[:1])
+            bias = constant(index, node, other).reshape(-1)
+            layers[-1][1] = np.broadcast_to(bias, layers[-1][0].shape[:1])
         elif op == "PRelu" and layers and layers[-1][2] is None:
             slope = constant(index, node, node.input[1])
             if not np.allclose(slope, LEAKY_SLOPE, rtol=1e-6, atol=0):
@@ -192,11 +200,12 @@ def from_onnx(model, *, cost: str | None = None, with_scaler: bool = False):
             layers[-1][2] = "leaky_relu"
         elif op in _NAMES:
             name = _NAMES[op]
-            if name == "leaky_relu" and not np.isclose(_attribute(node, "alpha", 0.01), LEAKY_SLOPE, rtol=1e-6):
-                raise unsupported(index, node, f"has alpha {_attribute(node, 'alpha', 0.01)}, not {LEAKY_SLOPE}")
+            alpha = _attribute(node, "alpha", 0.01)
+            if name == "leaky_relu" and not np.isclose(alpha, LEAKY_SLOPE, rtol=1e-6):
+                raise unsupported(index, node, f"has alpha {alpha}, not {LEAKY_SLOPE}")
             if name == "softmax":
-                default_axis = -1 if model.opset_import and max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")) >= 13 else 1
-                if _attribute(node, "axis", default_axis) not in (-1, 1):
+                # Softmax's default axis is -1 from opset 13 on, 1 before (2-D: the same).
+                if _attribute(node, "axis", -1 if _opset(model) >= 13 else 1) not in (-1, 1):
                     raise unsupported(index, node, "is not over the last axis")
             if not layers or layers[-1][2] is not None:
                 if name != "identity":
@@ -212,7 +221,7 @@ def from_onnx(model, *, cost: str | None = None, with_scaler: bool = False):
     if outputs != [current]:
         raise ValueError(f"the graph's output {outputs} is not the end of the chain {current!r}")
     if offset is not None and scale is None:
-        raise ValueError("the ONNX graph starts with Sub but no Div; not an input scaler (x − offset) / scale")
+        raise ValueError("the ONNX graph starts with Sub but no Div: not an input scaler (x − offset) / scale")
     if offset is not None and not with_scaler:
         raise ValueError(
             "the ONNX graph scales its inputs first (Sub, Div); read it with "

@@ -39,7 +39,9 @@ def from_sklearn(mlp, *, cost: str | None = None) -> Network:
     names = []
     for name in (mlp.activation, mlp.out_activation_):
         if name not in _ACTIVATIONS:
-            raise ValueError(f"scikit-learn activation {name!r} is not supported; expected one of {list(_ACTIVATIONS)}")
+            raise ValueError(
+                f"scikit-learn activation {name!r} is not supported; expected one of {list(_ACTIVATIONS)}"
+            )
         names.append(_ACTIVATIONS[name])
     hidden, output = names
     if cost is None:
