@@ -1,6 +1,6 @@
 """Optimisers: how the change matrices dC/dW^(l) become new weights.
 
-The note's rule, below eq. (12), is plain gradient descent,
+The note's rule (unnumbered, after its change matrices) is plain gradient descent,
 W^(l) ← W^(l) − γ dC/dW^(l), with γ = 0.5 as "a good start value". An optimiser is
 handed *all* change matrices of a step, computed from the weights before the step,
 and only then changes the weights.

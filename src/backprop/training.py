@@ -213,9 +213,10 @@ def train(
                     W[...] = saved
                 what = f"cost became {cost}" if not math.isfinite(cost) else "a weight stopped being finite"
                 history.stopped_early = True
+                kept = f"the end of epoch {epoch}" if epoch else "their initial values"
                 history.stop_reason = (
-                    f"diverged: {what} in epoch {epoch + 1}; weights restored to the end of "
-                    f"epoch {epoch}; try a smaller learning rate"
+                    f"diverged: {what} in epoch {epoch + 1}; weights restored to {kept}; "
+                    f"try a smaller learning rate"
                 )
                 history.seconds.append(time.perf_counter() - start_time)
                 raise TrainingDiverged(history.stop_reason, history)

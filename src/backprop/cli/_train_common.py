@@ -94,10 +94,13 @@ class ProgressPrinter:
         self.tty = sys.stderr.isatty()
         self.every = 1 if self.tty or epochs <= 100 else max(1, epochs // 100)
         self.open_line = False
+        self.width = 0
 
     def __call__(self, line: str) -> None:
         if self.tty:
-            print("\r" + line, end="", file=sys.stderr, flush=True)
+            width = max(len(line), self.width)  # blank out the rest of a longer line
+            print("\r" + line.ljust(width), end="", file=sys.stderr, flush=True)
+            self.width = len(line)
             self.open_line = True
         else:
             print(line, file=sys.stderr, flush=True)

@@ -36,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         data = args.data
     same = recorded is not None and recorded.get("name") == data and options == (recorded.get("options") or {})
+    lowered = data.lower()
+    if model.labels and "classes" not in options and (lowered.startswith("csv:") or lowered.endswith((".csv", ".csv.gz"))):
+        options["classes"] = list(model.labels)  # number the file's classes as the model does
     if same and not args.all:
         ds, _, _, test = load_split(
             data, options, recorded.get("seed"), recorded.get("test_fraction", 0.2),

@@ -6,6 +6,7 @@ import argparse
 import shlex
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -115,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..preprocessing import scale_datasets
 
+    raw_train = train_ds
     scaler, train_ds, val_ds, test_ds = scale_datasets(args.scale, train_ds, val_ds, test_ds)
     sizes = resolve_sizes(args, ds.n_features, ds.n_outputs, args.data)
     net = Network(
@@ -185,7 +187,8 @@ def run(args: argparse.Namespace) -> int:
 
         metadata = {
             "data": {
-                "name": args.data,
+                # a file is recorded by its absolute path, so evaluate works from any folder
+                "name": str(Path(args.data).resolve()) if Path(args.data).is_file() else args.data,
                 "options": options,
                 "seed": seed,
                 "test_fraction": args.test_fraction,
@@ -208,7 +211,13 @@ def run(args: argparse.Namespace) -> int:
             raise
         except ImportError:
             raise ValueError("--plot needs backprop's plotting module, which this installation lacks") from None
-        paths = write_training_plots(args.plot, history, network=net, dataset=train_ds)
+        import inspect
+
+        if "scaler" in inspect.signature(write_training_plots).parameters:
+            # plots in the data's own units: the plot applies the scaler, as training did
+            paths = write_training_plots(args.plot, history, network=net, dataset=raw_train, scaler=scaler)
+        else:
+            paths = write_training_plots(args.plot, history, network=net, dataset=train_ds)
         summary["plots"] = [str(p) for p in paths]
 
     if args.json:
