@@ -28,7 +28,7 @@ def test_export_onnx_runs_on_raw_inputs(cli, model_file, tmp_path):
     out = tmp_path / "model.onnx"
     result = cli("export", str(path), "--format", "onnx", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "standard input scaler is included as Sub/Div nodes" in result.stderr
+    assert "standard input scaler is the graph's first nodes (Sub, Div)" in result.stderr
     session = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
     expected = load_model(path).predict(X)
     np.testing.assert_allclose(session.run(None, {"input": X})[0], expected, rtol=0, atol=1e-12)
@@ -81,6 +81,8 @@ def test_export_json_layers(cli, model_file, tmp_path):
 def test_export_errors(cli, tmp_path):
     result = cli("export", str(tmp_path / "missing.json"), "--format", "json", "--out", str(tmp_path / "x.json"))
     assert result.returncode == 1 and "backprop export: error:" in result.stderr
+    result = cli("export", str(tmp_path / "m.json"), "--format", "json", "--out", str(tmp_path / "m.json"))
+    assert result.returncode == 1 and "is the model file itself" in result.stderr
     result = cli("export", "m.json", "--format", "tflite", "--out", "x")
     assert result.returncode == 2 and "invalid choice" in result.stderr
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 FORMATS = ("onnx", "torch", "json")
 
@@ -42,6 +43,8 @@ def _torch_code(module) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..modelfile import load_model
 
+    if Path(args.out).resolve() == Path(args.model).resolve():
+        raise ValueError(f"--out {args.out} is the model file itself; choose another file")
     model = load_model(args.model)
     net = model.network
     scaler = None if args.no_scaler else model.scaler
@@ -67,9 +70,10 @@ def run(args: argparse.Namespace) -> int:
         to_json(net, args.out, scaler=scaler, labels=model.labels)
         print(f"wrote {args.out}: JSON, {net.L} layers (weight, bias, activation)")
     if scaler is not None and getattr(scaler, "kind", "none") != "none":
-        how = {"onnx": "as Sub/Div nodes", "torch": "folded into the first Linear layer", "json": "as 'scaler'"}
-        print(
-            f"the model's {scaler.kind} input scaler is included {how[args.format]}; the export takes raw inputs",
-            file=sys.stderr,
-        )
+        how = {
+            "onnx": "the graph's first nodes (Sub, Div)",
+            "torch": "folded into the first Linear layer",
+            "json": "stored under 'scaler'",
+        }
+        print(f"the export takes raw inputs: the model's {scaler.kind} input scaler is {how[args.format]}", file=sys.stderr)
     return 0
