@@ -51,8 +51,10 @@ def _sum(terms: list[str]) -> str:
     return " + ".join(terms)
 
 
-def _line(formula: str, numbers: str, value, eq: str = "") -> dict:
-    return {"formula": formula, "numbers": numbers, "value": None if value is None else float(value), "eq": eq}
+def _line(formula: str, numbers: str, value, eq: str = "", note: str = "") -> dict:
+    """One equation: its symbols, the numbers that went in, the core's value."""
+    value = None if value is None or not np.isfinite(value) else float(value)
+    return {"formula": formula, "numbers": numbers, "value": value, "eq": eq, "note": note}
 
 
 def _sample(session: Session, sample) -> int:
@@ -105,17 +107,16 @@ def explain_neuron(session: Session, layer, j, sample=None) -> dict:
     lines: list[dict] = []
     if j == sizes[l]:
         out["symbol"] = f"bias node of layer {l}"
-        lines.append(_line(f"A^({l}) = (a^({l}), 1)", "the bias node always has the value 1", 1.0))
+        lines.append(_line(f"A^({l}) = (a^({l}), 1)", "", 1.0, note="the bias node always has the value 1"))
         lines.append(_line(
-            f"its weights w_j{sizes[l]}^({l + 1})",
-            "the biases of layer " + str(l + 1) + ": " + ", ".join(_n(v) for v in net.weights[l][:, -1]),
-            None,
+            f"its weights w_j{sizes[l]}^({l + 1})", "", None,
+            note=f"the biases of layer {l + 1}: " + ", ".join(_n(v) for v in net.weights[l][:, -1]),
         ))
         out["lines"] = lines
         return out
     out["symbol"] = a_sym
     if l == 0:
-        lines.append(_line(f"{a_sym} = x_{j}", "input feature " + str(j) + " of the sample", p.a[0][0, j]))
+        lines.append(_line(f"{a_sym} = x_{j}", "", p.a[0][0, j], note=f"input feature {j} of the sample"))
         out["lines"] = lines
         return out
     W = net.weights[l - 1]
@@ -145,7 +146,7 @@ def explain_neuron(session: Session, layer, j, sample=None) -> dict:
             ))
         else:
             lines.append(_line(f"{d_sym} = dC/d{a_sym} · f'(z_{j}^({l}))", "", delta))
-        lines.append(_line(f"C = {cost.description or cost.name}", "over this sample's outputs", p.cost, "(5)" if cost.name == "quadratic" else ""))
+        lines.append(_line(f"C = {cost.description or cost.name}", "", p.cost, "(5)" if cost.name == "quadratic" else "", note="the cost of this sample"))
     else:
         W_next = net.weights[l]
         d_next = p.deltas[l][0]
@@ -177,7 +178,7 @@ def explain_weight(session: Session, layer, j, i, sample=None) -> dict:
     grad = p.change_matrices[l - 1][j, i]
     start = f"the bias node of layer {l - 1}" if bias else f"neuron {i} of layer {l - 1}"
     lines = [
-        _line(w_sym, f"from {start} to neuron {j} of layer {l}" + (" (the bias of that neuron)" if bias else ""), w),
+        _line(w_sym, "", w, note=f"from {start} to neuron {j} of layer {l}" + (" (the bias of that neuron)" if bias else "")),
     ]
     if bias:
         lines.append(_line(f"dC/d{w_sym} = {d_sym} · 1", f"{_n(delta)} × 1", grad))
@@ -190,7 +191,8 @@ def explain_weight(session: Session, layer, j, i, sample=None) -> dict:
         with np.errstate(all="ignore"):
             g = net.gradients(session.X[batch], session.T[batch])[l - 1][j, i]
         lines.append(_line(
-            f"dC/d{w_sym}, mean over the next batch of {len(batch)} samples", "what the next step uses", g,
+            f"dC/d{w_sym}, mean over the next batch of {len(batch)} samples", "", g,
+            note="what the next step uses",
         ))
         lines.append(_line(f"{w_sym} after the next step", f"{_n(w)} − {_n(gamma)} × {_n(g)}", _updated(w, g, gamma)))
     return {"kind": "weight", "layer": l, "j": j, "i": i, "symbol": w_sym, "lines": lines, **_header(session, s)}

@@ -310,7 +310,8 @@ function showExplanation(ex) {
     const formula = hel("div", { class: "formula" }, div);
     formula.textContent = line.formula;
     if (line.eq) hel("span", { class: "eq" }, formula).textContent = `eq. ${line.eq}`;
-    if (line.numbers) hel("div", { class: "numbers" }, div).textContent = line.value === null ? line.numbers : `= ${line.numbers}`;
+    if (line.note) hel("div", { class: "note" }, div).textContent = line.note;
+    if (line.numbers) hel("div", { class: "numbers" }, div).textContent = `= ${line.numbers}`;
     if (line.value !== null) {
       hel("div", { class: "value", "data-value": String(line.value) }, div).textContent = `= ${fmt(line.value)}`;
     }
