@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -45,10 +46,15 @@ def run(args: argparse.Namespace) -> int:
         import webbrowser
 
         webbrowser.open(url)
+    def stop(signum, frame):  # `kill` stops it as cleanly as Ctrl-C
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         print("\nbackprop playground: stopped", flush=True)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()
     return 0

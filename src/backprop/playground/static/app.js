@@ -302,6 +302,7 @@ function showExplanation(ex) {
   box.replaceChildren();
   box.dataset.kind = ex.kind;
   box.dataset.symbol = ex.symbol;
+  box.dataset.sample = String(ex.sample);
   hel("div", { class: "symbol" }, box).textContent = ex.symbol;
   hel("div", { class: "sample" }, box).textContent =
     `for training sample ${ex.sample}: x = (${ex.input.map(fmt).join(", ")}), T = (${ex.target.map(fmt).join(", ")})`;
