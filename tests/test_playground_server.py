@@ -117,7 +117,7 @@ def test_the_notes_example_and_its_explanations(server):
 
 
 def test_train_reset_and_replay(server):
-    sid, start = create(server, dataset="xor", hidden=[4], learning_rate=2.0, batch_size=4, seed=3)
+    sid, start = create(server, dataset="moons", hidden=[4], learning_rate=2.0, batch_size=8, samples=60, seed=3)
     status, trained = call(server, "POST", f"/api/sessions/{sid}/train", {"epochs": 20})
     trained = trained["state"]
     assert trained["epoch"] == 20 and trained["position"] == 0
@@ -131,6 +131,14 @@ def test_train_reset_and_replay(server):
     assert replay["weights"] == trained["weights"] and replay["steps"] == trained["steps"]
     _, reset = call(server, "POST", f"/api/sessions/{sid}/reset", {})
     assert reset["state"]["weights"] == start["weights"] and reset["state"]["steps"] == 0
+
+
+def test_xor_and_the_note_train_on_all_their_points(server):
+    _, state = create(server, dataset="xor", hidden=[3], batch_size=4)
+    assert len(state["data"]["X"]) == 4 and state["data"]["X_val"] == []
+    assert state["batch_size"] == 4 and state["cost"]["validation"] is None
+    _, state = create(server, dataset="note", hidden=[3, 2])
+    assert state["sizes"] == [2, 3, 2, 2] and state["data"]["y"] is None
 
 
 def test_every_setting_combination_family(server):

@@ -1,8 +1,10 @@
 """The note's equations for one neuron or one weight, with the session's numbers.
 
-Every value shown is one the core computed (``Network.backpropagate`` for one sample:
-its z, a, δ and change matrices; ``Network.gradients`` for the next batch); the
-strings only write out which numbers went in. Symbols follow the note: w_ji^(l) is
+Every value shown is one the core computed, recorded by the same trace the ``explain``
+command uses (``backprop.explain.trace.record``: ``Network.backpropagate`` for one
+sample, its z, a, δ and change matrices, then ``core.update``), and
+``Network.gradients`` for the next batch; the strings only write out which numbers
+went in. Symbols follow the note: w_ji^(l) is
 the weight from neuron i of layer l − 1 to neuron j of layer l, the bias being the
 weight of the bias node (value 1), the last column of W^(l).
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import core
+from ..explain.trace import record
 from .session import Session
 from .settings import RequestError
 
@@ -66,9 +68,10 @@ def _sample(session: Session, sample) -> int:
     return sample
 
 
-def _pass(session: Session, s: int):
+def _record(session: Session, s: int):
+    """One recorded step on sample ``s`` (the network itself is not changed)."""
     with np.errstate(all="ignore"):
-        return session.net.backpropagate(session.X[s], session.T[s])
+        return record(session.net, session.X[s], session.T[s], session.settings.learning_rate).steps[0]
 
 
 def _check_layer(session: Session, layer, low: int) -> int:
@@ -84,11 +87,6 @@ def _check_index(name: str, value, n: int, what: str) -> int:
     return value
 
 
-def _updated(w: float, grad: float, gamma: float) -> float:
-    """W ← W − γ dC/dW for one entry, through the core's update."""
-    return float(core.update([np.array([w])], [np.array([grad])], gamma)[0][0])
-
-
 def _header(session: Session, s: int) -> dict:
     return {"sample": s, "input": session.X[s].tolist(), "target": session.T[s].tolist()}
 
@@ -101,7 +99,8 @@ def explain_neuron(session: Session, layer, j, sample=None) -> dict:
     has_bias = l < net.L
     j = _check_index("j", j, sizes[l] + (1 if has_bias else 0), f"the neurons of layer {l}" + (", the last the bias node" if has_bias else ""))
     s = _sample(session, sample)
-    p = _pass(session, s)
+    step = _record(session, s)
+    p = step.result
     out = {"kind": "neuron", "layer": l, "j": j, **_header(session, s)}
     a_sym = _sym("a", j, l=l)
     lines: list[dict] = []
@@ -168,7 +167,8 @@ def explain_weight(session: Session, layer, j, i, sample=None) -> dict:
     j = _check_index("j", j, sizes[l], f"the neurons of layer {l}")
     i = _check_index("i", i, sizes[l - 1] + 1, f"the neurons of layer {l - 1}, the last the bias node")
     s = _sample(session, sample)
-    p = _pass(session, s)
+    step = _record(session, s)
+    p = step.result
     gamma = session.settings.learning_rate
     w = net.weights[l - 1][j, i]
     bias = i == sizes[l - 1]
@@ -185,7 +185,7 @@ def explain_weight(session: Session, layer, j, i, sample=None) -> dict:
     else:
         a = p.a[l - 1][0, i]
         lines.append(_line(f"dC/d{w_sym} = {d_sym} {_sym('a', i, l=l - 1)}", f"{_n(delta)} × {_n(a)}", grad))
-    lines.append(_line(f"{w_sym} ← {w_sym} − γ dC/d{w_sym}", f"{_n(w)} − {_n(gamma)} × {_n(grad)}", _updated(w, grad, gamma)))
+    lines.append(_line(f"{w_sym} ← {w_sym} − γ dC/d{w_sym}", f"{_n(w)} − {_n(gamma)} × {_n(grad)}", step.weights_after[l - 1][j, i]))
     batch = session.next_batch()
     if len(batch) > 1:
         with np.errstate(all="ignore"):

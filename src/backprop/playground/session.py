@@ -50,7 +50,7 @@ class Session:
             T = np.eye(max(int(y.max()) + 1, 2))[y]  # one-hot, two columns even for two classes
             output_activation = "softmax"
         self.y_all = y
-        if len(X) > 1:  # hold out a fifth for the validation cost
+        if s.dataset in data.GENERATED:  # hold out a fifth for the validation cost
             order = np.random.default_rng(s.seed + 1).permutation(len(X))
             n_val = max(1, len(X) // 5)
             self.val_idx, self.train_idx = np.sort(order[:n_val]), np.sort(order[n_val:])
