@@ -209,7 +209,11 @@ function drawWeights(state) {
   markSelected();
 }
 
-function colourFor(value, cls) {
+function colourFor(value, cls, regression) {
+  if (regression) {  // the note's example: no classes, shade by the output's value 0 … 1
+    const t = value === null ? 0 : Math.max(0, Math.min(1, value)), [r, g, b] = CLASS_COLOURS[1];
+    return [255 - (255 - r) * t, 255 - (255 - g) * t, 255 - (255 - b) * t];
+  }
   if (cls !== null && cls !== undefined) {
     const [r, g, b] = CLASS_COLOURS[cls % CLASS_COLOURS.length];
     const alpha = Math.max(0, Math.min(1, value === null ? 0 : value));
@@ -226,9 +230,14 @@ function drawRegions(state) {
   const grid = state.grid, n = grid.n, W = canvas.width, H = canvas.height;
   const image = ctx.createImageData(n, n);
   for (let k = 0; k < n * n; k++) {
-    const [r, g, b] = colourFor(grid.values[k], grid.classes ? grid.classes[k] : null);
+    const [r, g, b] = colourFor(grid.values[k], grid.classes ? grid.classes[k] : null, state.data.y === null);
     image.data.set([r, g, b, 255], 4 * k);
   }
+  const L = state.sizes.length - 1;
+  $("regions-caption").textContent = state.data.y === null
+    ? `shade: the output a_0^(${L}) over the plane (white 0, blue 1); the dot is the sample`
+    : grid.classes ? `colour: the output neuron with the largest value, paler where it is less sure; hollow: validation`
+    : `colour: a_0^(${L}) > 0.5 blue, < 0.5 red, paler near 0.5; hollow: validation`;
   const off = document.createElement("canvas");
   off.width = n; off.height = n;
   off.getContext("2d").putImageData(image, 0, 0);
