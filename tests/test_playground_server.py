@@ -372,3 +372,32 @@ def test_cli_warns_when_bound_beyond_this_machine():
 def test_cli_rejects_a_bad_port(cli):
     result = cli("playground", "--port", "70000")
     assert result.returncode == 1 and "port" in result.stderr
+
+
+def test_replay_work_is_bounded(server):
+    status, payload = call(server, "POST", "/api/sessions", {"samples": 1000, "batch_size": 800, "steps": 50_000})
+    assert status == 400 and "replaying 50000 steps of 800 samples" in payload["error"]
+
+
+def test_connections_are_bounded():
+    from backprop.playground import server as module
+
+    srv = _start()
+    srv.connections = threading.BoundedSemaphore(2)
+    idle = [socket.create_connection(srv.server_address[:2], timeout=10) for _ in range(2)]
+    try:
+        time.sleep(0.2)
+        with socket.create_connection(srv.server_address[:2], timeout=10) as sock:
+            sock.sendall(b"GET /api/options HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            answer = sock.recv(4096).decode()
+        head, _, body = answer.partition("\r\n\r\n")
+        assert head.startswith("HTTP/1.1 503") and f"Content-Length: {len(body)}" in head
+        assert json.loads(body)["error"] == "too many connections; try again later"
+    finally:
+        for sock in idle:
+            sock.close()
+    time.sleep(0.3)
+    assert_up(srv)
+    srv.shutdown()
+    srv.server_close()
+    assert module.MAX_CONNECTIONS >= 16

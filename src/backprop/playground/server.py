@@ -42,6 +42,7 @@ __all__ = ["PlaygroundServer", "SessionStore", "make_server"]
 MAX_BODY = 16 * 1024
 MAX_SESSIONS = 32
 MAX_BUSY = 4          # requests computing at once
+MAX_CONNECTIONS = 64  # connections served at once (one thread each); more are refused
 BUSY_WAIT = 20.0      # seconds a request waits for a free slot before 503
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -102,7 +103,29 @@ class PlaygroundServer(ThreadingHTTPServer):
         super().__init__(address, PlaygroundHandler)
         self.store = SessionStore(max_sessions)
         self.busy = threading.BoundedSemaphore(MAX_BUSY)
+        self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.log = log
+
+    def process_request(self, request, client_address):
+        # One thread per connection, but never more than MAX_CONNECTIONS of them.
+        if not self.connections.acquire(blocking=False):
+            try:
+                body = b'{"error": "too many connections; try again later"}'
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
 
     @property
     def url(self) -> str:
@@ -201,7 +224,12 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             if method in ("GET", "HEAD") and path in STATIC:
                 self._static(*STATIC[path])
                 return
-            body = self._body() if method in ("POST", "DELETE") else None
+            if method in ("POST", "DELETE"):
+                body = self._body()
+            else:
+                body = None
+                if self.headers.get("Content-Length", "0") not in ("", "0"):
+                    self.close_connection = True  # an unread body must not be taken for a request
             if not self.server.busy.acquire(timeout=BUSY_WAIT):
                 raise RequestError("the server is busy; try again in a moment", HTTPStatus.SERVICE_UNAVAILABLE)
             try:

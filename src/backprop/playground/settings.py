@@ -38,6 +38,7 @@ LIMITS = {
     "epochs": 50,                # epochs in one /train request
     "sample_steps": 100_000,     # samples processed in one request (steps × batch size)
     "replay_steps": 100_000,     # steps replayed when a session is created from a shared URL
+    "replay_samples": 2_000_000, # samples processed by that replay (steps × batch size)
     "name_length": 32,           # characters in a name
 }
 
@@ -144,6 +145,11 @@ def check_settings(body) -> tuple[Settings, int]:
         grid=check_int(body, "grid", low_g, high_g, d.grid),
     )
     steps = check_int(body, "steps", 0, LIMITS["replay_steps"], 0)
+    if steps * settings.batch_size > LIMITS["replay_samples"]:
+        raise RequestError(
+            f"steps: replaying {steps} steps of {settings.batch_size} samples is more than the "
+            f"{LIMITS['replay_samples']} samples a new session may process; start from fewer steps"
+        )
     return settings, steps
 
 
