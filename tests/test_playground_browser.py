@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 import urllib.request
 
 import numpy as np
@@ -132,6 +133,7 @@ def test_train_on_moons_pause_step_explain_and_share(server, browser):
     assert cost1 < cost0
     assert regions(browser) != picture0
     assert len(browser.find_elements(By.CSS_SELECTOR, "#curve-train")) == 1
+    time.sleep(0.3)
     steps_again = status(browser)[0]
     assert steps_again == steps1  # paused means paused
 

@@ -245,6 +245,7 @@ def test_work_per_request_is_bounded(server):
         (b'{"learning_rate": Infinity}', "Infinity"),
         (b"\xff\xfe\x00", "UTF-8"),
         (b"[" * 100_00, "JSON"),
+        (b'{"seed": ' + b"9" * 5000 + b"}", "JSON"),
     ],
 )
 def test_malformed_json(server, raw, words):

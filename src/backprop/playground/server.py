@@ -201,12 +201,16 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             return {}
         try:
             return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        except RequestError:
+            raise
         except UnicodeDecodeError:
             raise RequestError("the body is not UTF-8 text") from None
         except json.JSONDecodeError as error:
             raise RequestError(f"the body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
         except RecursionError:
             raise RequestError("the body is not valid JSON: nested too deeply") from None
+        except ValueError as error:  # e.g. an integer of more digits than Python converts
+            raise RequestError(f"the body is not valid JSON: {error}"[:200]) from None
 
     def _check_host(self) -> None:
         # Bound to loopback, only pages from this server may call it (no DNS rebinding).
