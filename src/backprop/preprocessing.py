@@ -191,6 +191,8 @@ def scaler_from_dict(data: dict | None) -> Scaler:
 def one_hot(y, n_classes: int) -> np.ndarray:
     """Rows e_{y_i}: a 1 in column y_i, 0 elsewhere; shape (m, n_classes)."""
     y = np.asarray(y)
+    if y.size and not np.all(np.mod(y, 1) == 0):
+        raise ValueError(f"class indices must be whole numbers 0 … {n_classes - 1}; got {y[np.mod(y, 1) != 0][0]!r}")
     if y.ndim != 1 or (y.size and (y.min() < 0 or y.max() >= n_classes)):
         raise ValueError(f"class indices must be a 1-D array of integers in 0 … {n_classes - 1}")
     T = np.zeros((len(y), n_classes))

@@ -16,7 +16,7 @@ from .. import __version__
 from .._extras import MissingExtraError
 
 # The commands, in the order ``backprop --help`` lists them: module names in this package.
-COMMANDS = ["demo", "playground"]
+COMMANDS = ["demo", "datasets", "playground"]
 
 
 def build_parser() -> argparse.ArgumentParser:

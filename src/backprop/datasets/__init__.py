@@ -26,7 +26,16 @@ from ._dataset import Dataset
 from .csvfile import load_csv
 from .idx import load_idx
 
-__all__ = ["Dataset", "DatasetSpec", "DATASETS", "load_dataset", "load_csv", "load_idx", "dataset_names"]
+__all__ = [
+    "Dataset",
+    "DatasetSpec",
+    "DATASETS",
+    "load_dataset",
+    "load_csv",
+    "load_idx",
+    "dataset_names",
+    "parse_options",
+]
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,48 @@ def _file_source(name: str) -> tuple[str, str] | None:
     if lowered.endswith(".csv") or lowered.endswith(".csv.gz"):
         return "csv", name
     return None
+
+
+def _option_value(text: str):
+    text = text.strip()
+    lowered = text.lower()
+    if lowered in ("true", "yes"):
+        return True
+    if lowered in ("false", "no"):
+        return False
+    if lowered in ("none", "null"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_options(pairs) -> dict:
+    """Options for ``load_dataset`` from ``KEY=VALUE`` strings (the command line's form).
+
+    Values become ``True``/``False`` (true, yes, false, no), ``None``, integers, floats,
+    or stay text; a value with commas becomes a list (``target_columns=0,3``), and
+    ``KEY=`` an empty list. ``-`` in keys reads as ``_``.
+
+    >>> parse_options(["n_samples=500", "noise=0.2", "one_hot=true", "target_columns=label"])
+    {'n_samples': 500, 'noise': 0.2, 'one_hot': True, 'target_columns': 'label'}
+    """
+    options = {}
+    for pair in pairs:
+        key, sep, value = str(pair).partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key.isidentifier():
+            raise ValueError(f"a data option is written KEY=VALUE, like noise=0.2; got {pair!r}")
+        if value == "":
+            options[key] = []
+        elif "," in value:
+            options[key] = [_option_value(v) for v in value.split(",") if v.strip()]
+        else:
+            options[key] = _option_value(value)
+    return options
 
 
 def load_dataset(name: str | Path, seed: int | None = None, **options) -> Dataset:

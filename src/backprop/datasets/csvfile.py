@@ -143,10 +143,12 @@ def load_csv(
     ``classes``: the class names in order, e.g. a trained model's labels, so the class
     numbers match; by default the labels found, numbers in numeric order.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
+    if isinstance(header, str) and header.strip().lower() in ("true", "yes", "false", "no"):
+        header = header.strip().lower() in ("true", "yes")
     if targets not in _TARGET_KINDS:
         raise ValueError(f"targets must be one of {', '.join(_TARGET_KINDS)}; got {targets!r}")
-    if header not in ("auto", True, False):
+    if not (header == "auto" or isinstance(header, (bool, np.bool_))):
         raise ValueError(f"header must be 'auto', True or False; got {header!r}")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
         raise ValueError(f"delimiter must be one character; got {delimiter!r}")

@@ -109,7 +109,7 @@ def load_idx(source, labels=None, *, split: str | None = None, one_hot: bool = F
     Labels are the classes 0 … max label; targets are one-hot (one column for two
     classes unless ``one_hot``).
     """
-    source = Path(source)
+    source = Path(source).expanduser()
     if split is not None:
         split = {"test": "t10k"}.get(split, split)
         if split not in _SPLITS:
@@ -127,7 +127,7 @@ def load_idx(source, labels=None, *, split: str | None = None, one_hot: bool = F
             if guess == source.name or not (source.parent / guess).is_file():
                 raise ValueError(f"{source}: no labels file given and none found beside it; pass labels=PATH")
             labels = source.parent / guess
-        labels_path = Path(labels)
+        labels_path = Path(labels).expanduser()
     pixels = read_idx(images_path)
     classes = read_idx(labels_path)
     if pixels.ndim < 2:
