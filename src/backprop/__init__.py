@@ -15,6 +15,7 @@ from .activations import ACTIVATIONS
 from .core import Pass
 from .costs import COSTS
 from .examples import EXAMPLES, MAZUR, NOTE
+from .explain import explain
 from .initializers import INITIALIZERS
 from .network import Network
 from .optimizers import OPTIMIZERS
@@ -27,6 +28,7 @@ __all__ = [
     "History",
     "Pass",
     "train",
+    "explain",
     "ACTIVATIONS",
     "COSTS",
     "INITIALIZERS",

@@ -1,40 +1,127 @@
-"""The training loop: batches, shuffling, per-epoch history. It returns data, never prints."""
+"""The training loop: batches, shuffling, per-epoch history, callbacks.
+
+It returns data and never prints. One epoch's steps are one function,
+``_run_epoch(net, opt, X, T, order, batch_size)``, so a faster runner can replace it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+import math
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
+from . import core
+from .callbacks import Callback, TrainingDiverged
+from .metrics import accuracy, is_classification_target
 from .optimizers import Optimizer, get_optimizer
 
 if TYPE_CHECKING:
     from .network import Network
 
-__all__ = ["History", "train", "train_until_close"]
+__all__ = ["History", "train", "train_until_close", "TrainingDiverged"]
+
+_SERIES = ("epochs", "cost", "accuracy", "val_cost", "val_accuracy", "learning_rate", "seconds")
 
 
 @dataclass
 class History:
-    """What happened in training, one entry per epoch.
+    """What happened in training, one entry per epoch run.
 
-    ``cost[e]`` is the cost C over the whole training set after epoch e + 1.
+    ``epochs[e]`` is the epoch's number (1, 2, …); ``cost[e]`` the cost C over the whole
+    training set after that epoch, ``accuracy[e]`` the fraction classified right (empty
+    when the targets are not classes); ``val_cost``/``val_accuracy`` the same on the
+    validation data (empty without it); ``learning_rate[e]`` the rate γ the epoch
+    used (schedules change it); ``seconds[e]`` the wall-clock time since the
+    start. ``stopped_early``/``stop_reason`` say why training ended before the last
+    epoch; ``best_epoch`` is the epoch whose weights early stopping kept. ``settings``
+    holds the training settings (learning rate, batch size, optimiser config, …).
     """
 
+    epochs: list[int] = field(default_factory=list)
     cost: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_cost: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    stopped_early: bool = False
+    stop_reason: str | None = None
+    best_epoch: int | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.cost)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """A JSON-ready dict; a cost that was NaN or infinite becomes ``None``."""
+
+        def finite(v):
+            return float(v) if math.isfinite(v) else None
+
+        d: dict[str, Any] = {"epochs": [int(e) for e in self.epochs]}
+        for name in _SERIES[1:]:
+            d[name] = [finite(v) for v in getattr(self, name)]
+        d.update(
+            stopped_early=bool(self.stopped_early),
+            stop_reason=self.stop_reason,
+            best_epoch=self.best_epoch,
+            settings=dict(self.settings),
+        )
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "History":
+        """The inverse of ``to_dict``; unknown keys are ignored, ``None`` becomes NaN."""
+        if not isinstance(d, dict):
+            raise ValueError(f"a history must be a dict like History.to_dict() gives; got {type(d).__name__}")
+        h = cls()
+        try:
+            h.epochs = [int(e) for e in d.get("epochs", [])]
+            for name in _SERIES[1:]:
+                setattr(h, name, [math.nan if v is None else float(v) for v in d.get(name, [])])
+        except (TypeError, ValueError):
+            raise ValueError("a history's series must be lists of numbers") from None
+        lengths = {name: len(getattr(h, name)) for name in _SERIES if getattr(h, name)}
+        if len(set(lengths.values())) > 1:
+            raise ValueError(f"a history's series must have one entry per epoch; got lengths {lengths}")
+        h.stopped_early = bool(d.get("stopped_early", False))
+        h.stop_reason = d.get("stop_reason")
+        best = d.get("best_epoch")
+        h.best_epoch = None if best is None else int(best)
+        h.settings = dict(d.get("settings") or {})
+        return h
 
 
 def _check_positive_int(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{what} must be a positive integer; got {value!r}")
     return int(value)
+
+
+def _run_epoch(net: "Network", opt: Optimizer, X: np.ndarray, T: np.ndarray, order: np.ndarray, batch_size: int) -> None:
+    """One epoch: a step for each batch of ``batch_size`` sample indices of ``order``.
+
+    Each step computes every change matrix dC/dW^(l) from the current weights, then the
+    optimiser changes the weights (for plain gradient descent W ← W − γ dC/dW).
+    """
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        opt.step(net.weights, net._gradients(X[idx], T[idx]))
+
+
+def _measure(net: "Network", X: np.ndarray, T: np.ndarray, classes: bool) -> tuple[float, float | None]:
+    """Cost and accuracy over (X, T) from one forward pass."""
+    _, values = core.forward(net.weights, X, net.activations)
+    cost = net.cost_function(values[-1], T)
+    acc = accuracy(values[-1], T) if classes else None
+    return cost, acc
+
+
+def _finite(weights: Sequence[np.ndarray]) -> bool:
+    return all(np.all(np.isfinite(W)) for W in weights)
 
 
 def train(
@@ -47,12 +134,22 @@ def train(
     shuffle: bool = True,
     seed: int | None = None,
     optimizer: str | Optimizer = "sgd",
+    optimizer_options: dict | None = None,
+    validation: tuple | None = None,
+    callbacks: Sequence[Callback] = (),
 ) -> History:
-    """Train ``net`` in place by mini-batch gradient descent; return the history.
+    """Train ``net`` in place by mini-batch gradient descent; return the ``History``.
 
     ``batch_size=1`` is the note's per-sample training, ``batch_size=len(X)`` full
-    batch. Each step computes every change matrix from the current weights before the
-    optimiser changes any weight.
+    batch. With ``shuffle`` the samples are visited in a new random order each epoch
+    (seeded by ``seed``). ``optimizer`` is a name (with ``optimizer_options`` passed to
+    ``get_optimizer(optimizer, learning_rate=..., **optimizer_options)``) or an
+    ``Optimizer``. ``validation=(Xv, Tv)`` adds ``val_cost``/``val_accuracy``.
+    ``callbacks`` see ``backprop.callbacks``.
+
+    If the cost or a weight stops being a finite number, the weights are put back to
+    those at the end of the last finite epoch, and ``TrainingDiverged`` is raised with
+    the history (``error.history``) recording the reason.
     """
     X, _ = net._batch(X, "input")
     T, _ = net._batch(T, "target")
@@ -60,20 +157,88 @@ def train(
         raise ValueError(f"input has {len(X)} samples but target has {len(T)}; they must match")
     epochs = _check_positive_int(epochs, "epochs")
     batch_size = _check_positive_int(batch_size, "batch size")
+    if validation is not None:
+        try:
+            Xv, Tv = validation
+        except (TypeError, ValueError):
+            raise ValueError("validation must be a pair (X_validation, T_validation)") from None
+        Xv, Tv, _ = net._pair(Xv, Tv)
+    callbacks = list(callbacks)
+    for cb in callbacks:
+        monitor = getattr(cb, "monitor", None)
+        if validation is None and isinstance(monitor, str) and monitor.startswith("val_"):
+            raise ValueError(
+                f"{type(cb).__name__} monitors {monitor!r} but there is no validation data; "
+                f"pass validation=(X_validation, T_validation)"
+            )
     if isinstance(optimizer, Optimizer):
+        if optimizer_options:
+            raise ValueError("optimizer_options only apply when the optimizer is given by name")
         opt = optimizer
     else:
-        opt = get_optimizer(optimizer, learning_rate=learning_rate)
+        opt = get_optimizer(optimizer, learning_rate=learning_rate, **(optimizer_options or {}))
+    classes = is_classification_target(T)
+
+    history = History()
+    history.settings = {
+        "epochs": epochs,
+        "learning_rate": float(opt.learning_rate),
+        "batch_size": batch_size,
+        "shuffle": bool(shuffle),
+        "seed": seed,
+        "optimizer": opt.config(),
+        "samples": len(X),
+        "validation_samples": 0 if validation is None else len(Xv),
+    }
     rng = np.random.default_rng(seed)
     m = len(X)
-    history = History()
-    for epoch in range(epochs):
-        opt.begin_epoch(epoch)
-        order = rng.permutation(m) if shuffle else np.arange(m)
-        for start in range(0, m, batch_size):
-            idx = order[start : start + batch_size]
-            opt.step(net.weights, net._gradients(X[idx], T[idx]))
-        history.cost.append(net._cost(X, T))
+    for cb in callbacks:
+        cb.on_train_begin(net, history, epochs)
+    start_time = time.perf_counter()
+    try:
+        for epoch in range(epochs):
+            last_finite = [W.copy() for W in net.weights]
+            opt.begin_epoch(epoch)
+            order = rng.permutation(m) if shuffle else np.arange(m)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                _run_epoch(net, opt, X, T, order, batch_size)
+                cost, acc = _measure(net, X, T, classes)
+            history.epochs.append(epoch + 1)
+            history.learning_rate.append(float(getattr(opt, "current_learning_rate", opt.learning_rate)))
+            history.cost.append(cost)
+            if classes:
+                history.accuracy.append(acc)
+            if not (math.isfinite(cost) and _finite(net.weights)):
+                for W, saved in zip(net.weights, last_finite):
+                    W[...] = saved
+                what = f"cost became {cost}" if not math.isfinite(cost) else "a weight stopped being finite"
+                history.stopped_early = True
+                kept = f"the end of epoch {epoch}" if epoch else "their initial values"
+                history.stop_reason = (
+                    f"diverged: {what} in epoch {epoch + 1}; weights restored to {kept}; "
+                    f"try a smaller learning rate"
+                )
+                history.seconds.append(time.perf_counter() - start_time)
+                raise TrainingDiverged(history.stop_reason, history)
+            if validation is not None:
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    val_cost, val_acc = _measure(net, Xv, Tv, classes)
+                history.val_cost.append(val_cost)
+                if classes:
+                    history.val_accuracy.append(val_acc)
+            history.seconds.append(time.perf_counter() - start_time)
+            stop = None
+            for cb in callbacks:
+                request = cb.on_epoch_end(epoch, history, net)
+                if request and stop is None:
+                    stop = request
+            if stop:
+                history.stopped_early = epoch + 1 < epochs
+                history.stop_reason = stop if isinstance(stop, str) else "stopped by a callback"
+                break
+    finally:
+        for cb in callbacks:
+            cb.on_train_end(history, net)
     return history
 
 

@@ -16,7 +16,7 @@ from .. import __version__
 from .._extras import MissingExtraError
 
 # The commands, in the order ``backprop --help`` lists them: module names in this package.
-COMMANDS = ["demo", "datasets", "playground"]
+COMMANDS = ["demo", "datasets", "train", "evaluate", "predict", "explain", "sheet", "playground"]
 
 
 def build_parser() -> argparse.ArgumentParser:

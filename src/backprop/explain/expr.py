@@ -243,8 +243,8 @@ class Mul(Expr):
     def _write(self, s: Style, tex: bool) -> str:
         out = ""
         for k, f in enumerate(self.factors):
-            # a negative number may lead a product; elsewhere it needs parentheses
-            need = f.prec < PRODUCT and not (k == 0 and isinstance(f, Num))
+            # a negative number is always parenthesised: (-0.1)·0.9, never + -0.1·0.9
+            need = f.prec < PRODUCT
             body = _wrap(f, need, s, tex)
             if k == 0:
                 out = body

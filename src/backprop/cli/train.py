@@ -1,0 +1,234 @@
+"""``backprop train``: train a network on a data set, report test accuracy, save the model."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .._extras import MissingExtraError
+from ..activations import ACTIVATIONS
+from ..callbacks import EarlyStopping, Progress
+from ..costs import COSTS
+from ..initializers import INITIALIZERS
+from ..network import Network
+from ..optimizers import OPTIMIZERS
+from ..training import train
+from ._train_common import ProgressPrinter, add_data_arguments, evaluation, load_split, print_json
+
+DEFAULT_HIDDEN = [30]
+EARLY_STOPPING_VALIDATION = 0.1
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "train",
+        help="train a network on a data set; report test accuracy; save the model",
+        description="Train a network on a data set by mini-batch gradient descent (the "
+        "note's update by default), holding out a seeded, stratified test split; print "
+        "progress per epoch on stderr, then the cost and accuracy on the test split. "
+        "The inputs are scaled with a scaler fitted on the training split only.",
+    )
+    add_data_arguments(p, required=True)
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--layers", type=int, nargs="+", metavar="N",
+                       help="all layer sizes n0 … nL, e.g. 64 30 10 (n0 must equal the data's "
+                       "features, nL its target columns)")
+    shape.add_argument("--hidden", type=int, nargs="+", metavar="N",
+                       help="only the hidden layer sizes; n0 and nL are read off the data "
+                       f"(default: --hidden {' '.join(map(str, DEFAULT_HIDDEN))})")
+    p.add_argument("--epochs", type=int, default=30, help="passes over the training split (default: 30)")
+    p.add_argument("--learning-rate", type=float, default=0.5, metavar="γ", help="γ (default: 0.5, the note's)")
+    p.add_argument("--batch-size", type=int, default=10, help="samples per step (default: 10; 1 is the note's per-sample training)")
+    p.add_argument("--no-shuffle", action="store_true", help="visit the samples in the same order each epoch")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seeds the data generator, the split, the weights and the shuffling "
+                   "(default: a fresh one, recorded in the model)")
+    p.add_argument("--test-fraction", type=float, default=0.2, help="held-out test split (default: 0.2)")
+    p.add_argument("--validation-fraction", type=float, default=None,
+                   help=f"validation split (default: 0, or {EARLY_STOPPING_VALIDATION} with --early-stopping)")
+    p.add_argument("--scale", default="minmax", choices=["minmax", "standard", "none"],
+                   help="input scaling fitted on the training split (default: minmax, to [0, 1])")
+    p.add_argument("--activation", default="sigmoid", choices=ACTIVATIONS.names(), help="hidden layers' activation (default: sigmoid)")
+    p.add_argument("--output-activation", default=None, choices=ACTIVATIONS.names(), help="output layer's activation (default: as --activation)")
+    p.add_argument("--cost", default="quadratic", help=f"one of {', '.join(COSTS.names())} (default: quadratic)")
+    p.add_argument("--initializer", default="uniform", help=f"one of {', '.join(INITIALIZERS.names())} (default: uniform)")
+    p.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="(default: float64)")
+    p.add_argument("--optimizer", default="sgd", help=f"one of {', '.join(OPTIMIZERS.names())} (default: sgd)")
+    p.add_argument("--momentum", type=float, default=None, help="momentum of momentum/nesterov (default: 0.9)")
+    p.add_argument("--weight-decay", type=float, default=None, help="L2 weight decay on the weights, not the biases (default: 0)")
+    p.add_argument("--schedule", default=None, metavar="SPEC", help="learning-rate schedule: step:STEP_SIZE:GAMMA or exponential:GAMMA")
+    p.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
+                   help="stop when the validation cost has not improved for PATIENCE epochs; keep the best weights")
+    p.add_argument("--out", default=None, metavar="MODEL.json", help="save the trained model here")
+    p.add_argument("--plot", default=None, metavar="DIR", help="write training plots into DIR (needs backprop[plot])")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--json", action="store_true", help="print a JSON summary on stdout instead of text")
+    return p
+
+
+def resolve_sizes(args, n_features: int, n_outputs: int, data: str) -> list[int]:
+    if args.layers is not None:
+        sizes = list(args.layers)
+        if len(sizes) < 2:
+            raise ValueError(f"--layers needs at least the input and output sizes, like {n_features} 30 {n_outputs}")
+        if sizes[0] != n_features:
+            raise ValueError(
+                f"--layers starts with {sizes[0]}, but data set {data!r} has {n_features} features; "
+                f"start with {n_features} (or give only --hidden sizes)"
+            )
+        if sizes[-1] != n_outputs:
+            raise ValueError(
+                f"--layers ends with {sizes[-1]}, but data set {data!r} has {n_outputs} target "
+                f"column(s); end with {n_outputs} (or give only --hidden sizes)"
+            )
+        return sizes
+    hidden = DEFAULT_HIDDEN if args.hidden is None else list(args.hidden)
+    return [n_features, *hidden, n_outputs]
+
+
+def optimizer_options(args) -> dict:
+    options: dict = {}
+    if args.momentum is not None:
+        options["momentum"] = args.momentum
+    if args.weight_decay is not None:
+        options["weight_decay"] = args.weight_decay
+    if args.schedule is not None:
+        from ..schedules import parse_schedule
+
+        options["schedule"] = parse_schedule(args.schedule)
+    return options
+
+
+def run(args: argparse.Namespace) -> int:
+    seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 2**31)
+    validation_fraction = args.validation_fraction
+    if validation_fraction is None:
+        validation_fraction = EARLY_STOPPING_VALIDATION if args.early_stopping is not None else 0.0
+    if args.early_stopping is not None and validation_fraction == 0:
+        raise ValueError("--early-stopping needs a validation split; give --validation-fraction above 0")
+    options = dict(args.data_option)
+    ds, train_ds, val_ds, test_ds = load_split(args.data, options, seed, args.test_fraction, validation_fraction)
+
+    from ..preprocessing import scale_datasets
+
+    scaler, train_ds, val_ds, test_ds = scale_datasets(args.scale, train_ds, val_ds, test_ds)
+    sizes = resolve_sizes(args, ds.n_features, ds.n_outputs, args.data)
+    net = Network(
+        sizes,
+        seed=seed,
+        dtype=np.dtype(args.dtype),
+        activation=args.activation,
+        output_activation=args.output_activation,
+        cost=args.cost,
+        initializer=args.initializer,
+    )
+    callbacks = []
+    printer = ProgressPrinter(args.epochs if isinstance(args.epochs, int) and args.epochs > 0 else 1)
+    if not args.quiet:
+        callbacks.append(Progress(printer, every=printer.every))
+    if args.early_stopping is not None:
+        callbacks.append(EarlyStopping(args.early_stopping, monitor="val_cost"))
+    validation = None if val_ds is None else (val_ds.X, val_ds.T)
+
+    start = time.perf_counter()
+    try:
+        history = train(
+            net,
+            train_ds.X,
+            train_ds.T,
+            args.epochs,
+            learning_rate=args.learning_rate,
+            batch_size=args.batch_size,
+            shuffle=not args.no_shuffle,
+            seed=seed,
+            optimizer=args.optimizer,
+            optimizer_options=optimizer_options(args),
+            validation=validation,
+            callbacks=callbacks,
+        )
+    finally:
+        printer.finish()
+    seconds = time.perf_counter() - start
+
+    labels = ds.labels
+    summary: dict = {
+        "data": args.data,
+        "samples": {"train": len(train_ds), "validation": 0 if val_ds is None else len(val_ds),
+                    "test": 0 if test_ds is None else len(test_ds)},
+        "sizes": net.sizes,
+        "activations": [f.name for f in net.activations],
+        "cost_function": net.cost_function.name,
+        "optimizer": history.settings["optimizer"],
+        "seed": seed,
+        "epochs_run": len(history),
+        "stopped_early": history.stopped_early,
+        "stop_reason": history.stop_reason,
+        "best_epoch": history.best_epoch,
+        "seconds": seconds,
+        "train": evaluation(net, train_ds.X, train_ds.T, labels),
+        "validation": None if val_ds is None else evaluation(net, val_ds.X, val_ds.T, labels),
+        "test": None if test_ds is None else evaluation(net, test_ds.X, test_ds.T, labels),
+        "model": None,
+        "plots": [],
+    }
+    for part in ("train", "validation", "test"):
+        if summary[part]:
+            summary[part].pop("confusion_matrix", None)
+            summary[part].pop("labels", None)
+
+    if args.out is not None:
+        from ..modelfile import save_model
+
+        metadata = {
+            "data": {
+                # a file is recorded by its absolute path, so evaluate works from any folder
+                "name": str(Path(args.data).resolve()) if Path(args.data).is_file() else args.data,
+                "options": options,
+                "seed": seed,
+                "test_fraction": args.test_fraction,
+                "validation_fraction": validation_fraction,
+                "stratified": True,
+                "scale": args.scale,
+            },
+            "seed": seed,
+            "command": "backprop " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+            "test": summary["test"],
+            "seconds": seconds,
+        }
+        save_model(args.out, net, scaler=scaler, labels=labels, history=history, metadata=metadata)
+        summary["model"] = str(args.out)
+
+    if args.plot is not None:
+        try:
+            from ..plotting import write_training_plots
+        except MissingExtraError:
+            raise
+        except ImportError:
+            raise ValueError("--plot needs backprop's plotting module, which this installation lacks") from None
+        paths = write_training_plots(args.plot, history, network=net, dataset=train_ds)
+        summary["plots"] = [str(p) for p in paths]
+
+    if args.json:
+        print_json(summary)
+        return 0
+    print(f"trained {net!r} on {args.data!r}: {len(history)} epochs in {seconds:.1f} s")
+    if history.stop_reason:
+        print(f"stopped: {history.stop_reason}")
+    for part in ("train", "validation", "test"):
+        result = summary[part]
+        if result is None:
+            continue
+        line = f"{part:<10} {result['samples']:>6} samples  cost {result['cost']:.6f}"
+        if "accuracy" in result:
+            line += f"  accuracy {result['accuracy']:.4f}"
+        print(line)
+    if summary["model"]:
+        print(f"model saved to {summary['model']}")
+    for path in summary["plots"]:
+        print(f"plot written to {path}")
+    return 0

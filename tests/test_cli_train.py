@@ -1,0 +1,187 @@
+"""``backprop train``, ``evaluate`` and ``predict``, run as a user runs them."""
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+
+TRAIN = ["train", "--data", "digits", "--layers", "64", "30", "10", "--epochs", "30",
+         "--learning-rate", "3", "--batch-size", "10", "--seed", "1"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The issue's command, once: a sigmoid [64, 30, 10] network, quadratic cost."""
+    folder = tmp_path_factory.mktemp("model")
+    model = folder / "model.json"
+    start = time.perf_counter()
+    result = run_cli(*TRAIN, "--out", str(model), "--json")
+    seconds = time.perf_counter() - start
+    assert result.returncode == 0, result.stderr
+    print(f"\nbackprop train on digits (30 epochs, [64, 30, 10]): {seconds:.1f} s wall clock")
+    return model, json.loads(result.stdout), result.stderr
+
+
+def test_digits_reaches_96_percent_test_accuracy_through_the_cli(trained):
+    model, summary, stderr = trained
+    assert summary["test"]["accuracy"] >= 0.96
+    assert summary["samples"] == {"train": 1438, "validation": 0, "test": 359}  # 20 % held out
+    assert summary["sizes"] == [64, 30, 10] and summary["activations"] == ["sigmoid", "sigmoid"]
+    assert summary["cost_function"] == "quadratic" and summary["epochs_run"] == 30
+    assert summary["model"] == str(model) and model.exists()
+    # progress per epoch on stderr, stdout only the JSON
+    assert "epoch  1/30" in stderr and "epoch 30/30" in stderr
+
+
+def test_train_text_output_and_quiet(tmp_path, cli):
+    result = cli("train", "--data", "xor", "--hidden", "3", "--epochs", "3", "--test-fraction", "0",
+                 "--seed", "0", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "trained Network(sizes=[2, 3, 1]" in result.stdout and "train " in result.stdout
+    assert "test " not in result.stdout
+
+
+def test_evaluate_uses_the_recorded_test_split(trained, cli):
+    model, summary, _ = trained
+    result = cli("evaluate", str(model), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["part"] == "test split" and report["samples"] == 359
+    assert report["accuracy"] == summary["test"]["accuracy"]
+    assert report["cost"] == summary["test"]["cost"]
+    C = np.array(report["confusion_matrix"])
+    assert C.shape == (10, 10) and C.sum() == 359
+    assert np.trace(C) / C.sum() == report["accuracy"]
+    text = cli("evaluate", str(model))
+    assert text.returncode == 0 and "confusion matrix" in text.stdout and "accuracy  0.9" in text.stdout
+    everything = json.loads(cli("evaluate", str(model), "--all", "--json").stdout)
+    assert everything["part"] == "all samples" and everything["samples"] == 1797
+
+
+def test_predict_matches_the_python_api_bit_for_bit(trained, cli, tmp_path):
+    from backprop.datasets import load_dataset
+    from backprop.modelfile import load_model
+
+    model_path, _, _ = trained
+    X = load_dataset("digits").X[:25]
+    inputs = tmp_path / "inputs.csv"
+    inputs.write_text("\n".join(",".join(repr(float(v)) for v in row) for row in X) + "\n")
+    model = load_model(model_path)
+    expected = model.predict(X)
+
+    out = tmp_path / "out.csv"
+    result = cli("predict", str(model_path), "--input", str(inputs), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("class,label,output_0") and len(lines) == 26
+    got = np.array([[float(v) for v in line.split(",")[2:]] for line in lines[1:]])
+    assert got.tobytes() == expected.tobytes()
+    assert [int(line.split(",")[0]) for line in lines[1:]] == list(np.argmax(expected, axis=1))
+
+    result = cli("predict", str(model_path), "--input", str(inputs), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["predictions"]
+    assert np.array([r["outputs"] for r in rows]).tobytes() == expected.tobytes()
+    assert [r["label"] for r in rows] == model.class_labels(X)
+
+
+def test_options_of_issue_5_and_early_stopping(tmp_path, cli):
+    model = tmp_path / "m.json"
+    result = cli("train", "--data", "moons", "--hidden", "10", "--activation", "tanh",
+                 "--output-activation", "sigmoid", "--cost", "binary-cross-entropy",
+                 "--initializer", "xavier", "--optimizer", "momentum", "--momentum", "0.8",
+                 "--weight-decay", "0.0001", "--schedule", "step:5:0.5", "--epochs", "200",
+                 "--early-stopping", "3", "--seed", "2", "--quiet", "--json", "--out", str(model))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["optimizer"]["name"] == "momentum" and summary["optimizer"]["momentum"] == 0.8
+    assert summary["samples"]["validation"] > 0 and summary["validation"]["accuracy"] > 0.5
+    assert summary["stopped_early"] and summary["stop_reason"].startswith("early stopping")
+    assert summary["best_epoch"] == summary["epochs_run"] - 3
+    evaluated = json.loads(cli("evaluate", str(model), "--json").stdout)
+    assert evaluated["accuracy"] == summary["test"]["accuracy"]
+
+
+def test_train_and_evaluate_a_csv_file_with_text_labels(tmp_path, cli):
+    rng = np.random.default_rng(0)
+    rows = ["width,height,kind"]
+    for i in range(60):
+        kind = ["cat", "dog", "eel"][i % 3]
+        centre = {"cat": (1, 1), "dog": (5, 1), "eel": (3, 6)}[kind]
+        x, y = rng.normal(centre, 0.5)
+        rows.append(f"{x},{y},{kind}")
+    data = tmp_path / "animals.csv"
+    data.write_text("\n".join(rows) + "\n")
+    model = tmp_path / "animals.json"
+    result = cli("train", "--data", "animals.csv", "--hidden", "6", "--epochs", "100", "--learning-rate", "2",
+                 "--seed", "0", "--quiet", "--json", "--out", str(model), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["sizes"] == [2, 6, 3] and summary["test"]["accuracy"] == 1.0
+    # from another folder: the model recorded the file's absolute path and its split
+    report = json.loads(cli("evaluate", str(model), "--json", cwd=tmp_path.parent).stdout)
+    assert report["labels"] == ["cat", "dog", "eel"] and report["part"] == "test split"
+    assert report["samples"] == summary["samples"]["test"] and report["accuracy"] == 1.0
+    # other data with only some of the classes is numbered as the model numbers them
+    (tmp_path / "eels.csv").write_text("width,height,kind\n3,6,eel\n3.2,5.9,eel\n")
+    report = json.loads(cli("evaluate", str(model), "--data", str(tmp_path / "eels.csv"), "--json").stdout)
+    assert report["confusion_matrix"][2] == [0, 0, 2]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--data", "digits", "--layers", "63", "30", "10"], "data set 'digits' has 64 features"),
+        (["train", "--data", "digits", "--layers", "64", "30", "9"], "has 10 target column"),
+        (["train", "--data", "nope"], "unknown data set 'nope'"),
+        (["train", "--data", "moons", "--cost", "hinge"], "unknown cost 'hinge'"),
+        (["train", "--data", "moons", "--data-option", "bogus=1"], "no option 'bogus'"),
+        (["train", "--data", "moons", "--epochs", "0"], "epochs must be a positive integer"),
+        (["train", "--data", "moons", "--learning-rate", "-1"], "learning rate must be a positive"),
+        (["train", "--data", "moons", "--test-fraction", "1.5"], "test fraction must be a number"),
+        (["train", "--data", "moons", "--early-stopping", "3", "--validation-fraction", "0"], "needs a validation split"),
+        (["train", "--data", "moons", "--momentum", "0.9"], "does not take momentum"),
+        (["train", "--data", "digits", "--hidden", "30", "--activation", "relu", "--output-activation",
+          "identity", "--learning-rate", "50", "--epochs", "5"], "diverged: cost became"),
+        (["evaluate", "missing.json"], "does not exist"),
+    ],
+)
+def test_bad_arguments_give_one_line_errors(cli, tmp_path, args, message):
+    result = cli(*args, "--quiet" if args[0] == "train" else "--json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+
+
+def test_predict_errors(trained, cli, tmp_path):
+    model, _, _ = trained
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2\n3,4\n")
+    result = cli("predict", str(model), "--input", str(bad))
+    assert result.returncode == 1 and "has 2 columns; the model expects 64" in result.stderr
+    bad.write_text("1," * 63 + "1\n" + "1," * 63 + "x\n")
+    result = cli("predict", str(model), "--input", str(bad))
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "line 2" in result.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text(model.read_text()[:500])
+    result = cli("predict", str(broken), "--input", str(bad))
+    assert result.returncode == 1 and "not valid JSON" in result.stderr
+
+
+def test_plot_option(trained, cli, tmp_path):
+    try:
+        import backprop.plotting  # noqa: F401
+    except ImportError:
+        result = cli("train", "--data", "xor", "--epochs", "1", "--quiet", "--plot", str(tmp_path))
+        assert result.returncode != 0 and "plot" in result.stderr and "Traceback" not in result.stderr
+        return
+    pytest.importorskip("matplotlib")
+    result = cli("train", "--data", "moons", "--epochs", "2", "--quiet", "--json", "--plot", str(tmp_path / "plots"))
+    assert result.returncode == 0, result.stderr
+    plots = json.loads(result.stdout)["plots"]
+    assert plots and all((tmp_path / "plots").joinpath(p).exists() or __import__("os").path.exists(p) for p in plots)

@@ -1,0 +1,178 @@
+"""Model files: round trips bit for bit, atomic writes, clear errors for bad files."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from backprop import Network
+from backprop.modelfile import FORMAT, VERSION, load_model, save_model
+from backprop.preprocessing import get_scaler
+from backprop.training import train
+
+
+def trained(seed=0, **kw):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(30, 4)) * 10 + 5
+    y = (X[:, 0] > 5).astype(int) + (X[:, 1] > 5).astype(int)
+    scaler = get_scaler("standard").fit(X)
+    net = Network([4, 5, 3], seed=seed, **kw)
+    h = train(net, scaler.transform(X), np.eye(3)[y], epochs=3, batch_size=5, seed=seed,
+              validation=(scaler.transform(X[:5]), np.eye(3)[y[:5]]))
+    return net, scaler, h, X
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"dtype": np.float32},
+        {"activation": "relu", "output_activation": "softmax", "cost": "cross_entropy", "initializer": "he"},
+        {"activation": "tanh", "cost": "binary_cross_entropy", "initializer": "xavier"},
+    ],
+)
+def test_save_load_predict_is_identical_bit_for_bit(tmp_path, options):
+    net, scaler, h, X = trained(**options)
+    path = save_model(tmp_path / "m.json", net, scaler=scaler, labels=["a", "b", "c"], history=h,
+                      metadata={"data": {"name": "test"}, "seed": 0})
+    model = load_model(path)
+    assert model.network.sizes == net.sizes and model.network.dtype == net.dtype
+    assert [f.name for f in model.network.activations] == [f.name for f in net.activations]
+    assert model.network.cost_function.name == net.cost_function.name
+    assert model.network.initializer == net.initializer
+    for W, V in zip(model.network.weights, net.weights):
+        assert W.dtype == V.dtype
+        np.testing.assert_array_equal(W, V)
+    expected = net.predict(scaler.transform(X))
+    got = model.predict(X)
+    assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+    assert model.labels == ["a", "b", "c"]
+    assert model.class_labels(X[:2]) == [["a", "b", "c"][k] for k in np.argmax(expected[:2], axis=1)]
+    assert model.history == h
+    assert model.optimizer == h.settings["optimizer"]
+    assert model.metadata["seed"] == 0 and model.metadata["data"] == {"name": "test"}
+    assert model.metadata["backprop_version"] and model.metadata["date"]
+
+
+def test_the_file_is_documented_json(tmp_path):
+    net, scaler, h, _ = trained()
+    save_model(tmp_path / "m.json", net, scaler=scaler, history=h)
+    d = json.loads((tmp_path / "m.json").read_text())
+    assert d["format"] == FORMAT and d["version"] == VERSION == 1
+    assert d["network"]["sizes"] == [4, 5, 3]
+    assert d["network"]["activations"] == ["sigmoid", "sigmoid"]
+    assert d["network"]["cost"] == "quadratic" and d["network"]["dtype"] == "float64"
+    assert np.array(d["network"]["weights"][0]).shape == (5, 4 + 1)  # W^(1), bias last
+    assert d["scaler"] == scaler.to_dict() and d["history"] == h.to_dict()
+    assert d["optimizer"]["name"] == "sgd" and d["labels"] is None
+
+
+def test_a_model_without_extras_loads(tmp_path):
+    net = Network([2, 2, 2], seed=1)
+    model = load_model(save_model(tmp_path / "plain.json", net))
+    assert model.scaler is None and model.history is None and model.labels is None
+    np.testing.assert_array_equal(model.predict([0.1, 0.9]), net.predict([0.1, 0.9]))
+
+
+def good_file(tmp_path):
+    path = tmp_path / "m.json"
+    save_model(path, Network([2, 3, 2], seed=1))
+    return path
+
+
+def rewrite(path, change):
+    d = json.loads(path.read_text())
+    change(d)
+    path.write_text(json.dumps(d))
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]), "not valid JSON .truncated or corrupted"),
+        (lambda p: p.write_bytes(b""), "is empty"),
+        (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe"), "not a backprop model file"),
+        (lambda p: p.write_text('{"hello": "world"}'), "not a backprop model file .format None"),
+        (lambda p: p.write_text("[1, 2, 3]"), "not a backprop model file"),
+        (lambda p: rewrite(p, lambda d: d.update(version=2)), "format version 2, newer than this backprop reads"),
+        (lambda p: rewrite(p, lambda d: d.update(version="1")), "invalid format version"),
+        (lambda p: rewrite(p, lambda d: d.pop("network")), "no 'network' entry"),
+        (lambda p: rewrite(p, lambda d: d["network"]["weights"][0][0].__setitem__(0, 0.123)), "corrupted: its weights do not match"),
+        (lambda p: rewrite(p, lambda d: d["network"]["weights"][0].pop()), "corrupted|do not fit|shape"),
+        (lambda p: rewrite(p, lambda d: d["network"].update(sizes=[2, 4, 2])), "do not match the weights"),
+        (lambda p: rewrite(p, lambda d: d["network"].update(cost="hinge")), "unknown cost 'hinge'"),
+        (lambda p: rewrite(p, lambda d: d["network"].update(activations=["sigmoid"])), "do not fit together"),
+    ],
+)
+def test_bad_files_give_clear_errors(tmp_path, damage, message):
+    path = good_file(tmp_path)
+    damage(path)
+    with pytest.raises(ValueError, match=message):
+        load_model(path)
+
+
+def test_missing_file_and_bad_targets(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        load_model(tmp_path / "nothing.json")
+    with pytest.raises(ValueError, match="is a folder"):
+        save_model(tmp_path, Network([2, 2]))
+    with pytest.raises(ValueError, match="does not exist"):
+        save_model(tmp_path / "no" / "m.json", Network([2, 2]))
+    with pytest.raises(ValueError, match="JSON-ready"):
+        save_model(tmp_path / "m.json", Network([2, 2]), metadata={"x": object()})
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_a_failed_write_never_replaces_the_good_file(tmp_path, monkeypatch):
+    import backprop.modelfile as modelfile
+
+    path = good_file(tmp_path)
+    before = path.read_bytes()
+
+    def half_then_crash(f, data, chunk=1 << 20):
+        f.write(data[: len(data) // 2])
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(modelfile, "_write_chunks", half_then_crash)
+    with pytest.raises(OSError, match="simulated"):
+        save_model(path, Network([2, 3, 2], seed=2))
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["m.json"]  # the temporary file was removed
+
+
+def test_a_killed_save_never_replaces_the_good_file(tmp_path):
+    """A process saving big models over and over is killed (SIGKILL) mid-write."""
+    if not hasattr(signal, "SIGKILL"):
+        pytest.skip("needs SIGKILL")
+    path = tmp_path / "big.json"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from backprop import Network
+        from backprop.modelfile import save_model
+        nets = [Network([300, 200, 10], seed=s) for s in (1, 2)]
+        print("ready", flush=True)
+        i = 0
+        while True:
+            save_model({str(path)!r}, nets[i % 2])
+            i += 1
+        """
+    )
+    good = {s: Network([300, 200, 10], seed=s).weights[0] for s in (1, 2)}
+    save_model(path, Network([300, 200, 10], seed=1))
+    for delay in (0.2, 0.45, 0.7):
+        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+        assert proc.stdout.readline().strip() == b"ready"
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        model = load_model(path)  # never a half-written file
+        W = model.network.weights[0]
+        assert any(np.array_equal(W, g) for g in good.values())
