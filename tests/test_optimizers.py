@@ -364,3 +364,14 @@ def test_each_optimizer_lowers_the_cost_of_a_network(name):
         opt.begin_epoch(epoch)
         opt.step(net.weights, net.gradients(X, T))
     assert net.cost(X, T) < before
+
+
+def test_training_loop_applies_the_schedule_each_epoch():
+    rng = np.random.default_rng(0)
+    X, T = rng.normal(size=(8, 2)), rng.uniform(size=(8, 1))
+    net = Network([2, 3, 1], seed=0)
+    history = net.fit(
+        X, T, epochs=5, learning_rate=0.4, batch_size=4, optimizer="momentum",
+        optimizer_options={"momentum": 0.5, "schedule": "step:2:0.5"},
+    )
+    assert history.learning_rate == [0.4, 0.4, 0.2, 0.2, 0.1]
