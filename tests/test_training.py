@@ -176,3 +176,24 @@ def test_history_round_trips_through_json():
         History.from_dict({"epochs": [1, 2], "cost": [0.5]})
     with pytest.raises(ValueError, match="must be a dict"):
         History.from_dict([1, 2])
+
+
+def test_learning_rate_defaults_to_the_optimizers_own():
+    """No learning rate given: the note's γ = 0.5 for sgd, Adam's 0.001 for adam."""
+    from backprop import Network
+
+    X = np.array([[0.1, 0.9], [0.5, 0.2]])
+    T = np.array([[0.3, 0.4], [0.6, 0.1]])
+    for name, rate in [("sgd", 0.5), ("momentum", 0.5), ("adam", 0.001)]:
+        history = Network([2, 2, 2], seed=0).fit(X, T, 1, optimizer=name, batch_size=2)
+        assert history.settings["learning_rate"] == rate
+        assert history.learning_rate == [rate]
+
+
+def test_learning_rate_with_an_optimizer_object_is_refused():
+    from backprop import Network
+    from backprop.optimizers import get_optimizer
+
+    net = Network([2, 2, 2], seed=0)
+    with pytest.raises(ValueError, match="set them on the Optimizer object"):
+        net.fit([[0.1, 0.9]], [[0.3, 0.4]], 1, learning_rate=0.1, optimizer=get_optimizer("adam"))

@@ -184,7 +184,7 @@ class Network:
         X,
         T,
         epochs: int,
-        learning_rate: float = 0.5,
+        learning_rate: float | None = None,
         batch_size: int = 1,
         shuffle: bool = True,
         seed: int | None = None,
@@ -193,7 +193,10 @@ class Network:
         """Train for ``epochs`` passes over (X, T); returns the ``History``.
 
         ``batch_size=1`` is the note's per-sample training; ``batch_size=len(X)`` is
-        full batch. See ``backprop.training.train`` for the other options.
+        full batch. ``learning_rate=None`` is the optimiser's default: the note's
+        γ = 0.5 for plain gradient descent. Other options (``optimizer``,
+        ``optimizer_options``, ``validation``, ``callbacks``) are those of
+        ``backprop.training.train``.
         """
         from .training import train
 

@@ -73,7 +73,7 @@ class _BackpropBase(_base.BaseEstimator):
         output_activation=None,
         cost=None,
         initializer="uniform",
-        learning_rate=0.5,
+        learning_rate=None,
         epochs=200,
         batch_size=32,
         shuffle=True,
@@ -115,7 +115,9 @@ class _BackpropBase(_base.BaseEstimator):
             initializer=self.initializer,
         )
         options = dict(self.optimizer_options or {})
-        self._optimizer = get_optimizer(self.optimizer, learning_rate=self.learning_rate, **options)
+        if self.learning_rate is not None:
+            options["learning_rate"] = self.learning_rate
+        self._optimizer = get_optimizer(self.optimizer, **options)
         self.loss_curve_ = []
         self.n_iter_ = 0
 
@@ -126,7 +128,6 @@ class _BackpropBase(_base.BaseEstimator):
             X,
             T,
             epochs,
-            learning_rate=self.learning_rate,
             batch_size=batch_size,
             shuffle=bool(self.shuffle),
             seed=int(self._random.randint(np.iinfo(np.int32).max)),

@@ -129,7 +129,7 @@ def train(
     X,
     T,
     epochs: int,
-    learning_rate: float = 0.5,
+    learning_rate: float | None = None,
     batch_size: int = 1,
     shuffle: bool = True,
     seed: int | None = None,
@@ -144,7 +144,9 @@ def train(
     batch. With ``shuffle`` the samples are visited in a new random order each epoch
     (seeded by ``seed``). ``optimizer`` is a name (with ``optimizer_options`` passed to
     ``get_optimizer(optimizer, learning_rate=..., **optimizer_options)``) or an
-    ``Optimizer``. ``validation=(Xv, Tv)`` adds ``val_cost``/``val_accuracy``.
+    ``Optimizer``. ``learning_rate=None`` takes the optimiser's own default: the note's
+    γ = 0.5 for ``sgd``, ``momentum`` and ``nesterov``, 0.001 for ``adam``.
+    ``validation=(Xv, Tv)`` adds ``val_cost``/``val_accuracy``.
     ``callbacks`` see ``backprop.callbacks``.
 
     If the cost or a weight stops being a finite number, the weights are put back to
@@ -172,11 +174,15 @@ def train(
                 f"pass validation=(X_validation, T_validation)"
             )
     if isinstance(optimizer, Optimizer):
-        if optimizer_options:
-            raise ValueError("optimizer_options only apply when the optimizer is given by name")
+        if optimizer_options or learning_rate is not None:
+            raise ValueError(
+                "learning_rate and optimizer_options only apply when the optimizer is given "
+                "by name; set them on the Optimizer object instead"
+            )
         opt = optimizer
     else:
-        opt = get_optimizer(optimizer, learning_rate=learning_rate, **(optimizer_options or {}))
+        rate = {} if learning_rate is None else {"learning_rate": learning_rate}
+        opt = get_optimizer(optimizer, **rate, **(optimizer_options or {}))
     classes = is_classification_target(T)
 
     history = History()

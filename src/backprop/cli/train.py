@@ -42,7 +42,14 @@ def add_parser(sub) -> argparse.ArgumentParser:
                        help="only the hidden layer sizes; n0 and nL are read off the data "
                        f"(default: --hidden {' '.join(map(str, DEFAULT_HIDDEN))})")
     p.add_argument("--epochs", type=int, default=30, help="passes over the training split (default: 30)")
-    p.add_argument("--learning-rate", type=float, default=0.5, metavar="γ", help="γ (default: 0.5, the note's)")
+    p.add_argument(
+        "--learning-rate",
+        type=float,
+        default=None,
+        metavar="γ",
+        help="γ (default: the optimiser's own: 0.5, the note's, for sgd, momentum and "
+        "nesterov; 0.001 for adam)",
+    )
     p.add_argument("--batch-size", type=int, default=10, help="samples per step (default: 10; 1 is the note's per-sample training)")
     p.add_argument("--no-shuffle", action="store_true", help="visit the samples in the same order each epoch")
     p.add_argument("--seed", type=int, default=None,
