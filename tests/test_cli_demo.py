@@ -44,3 +44,18 @@ def test_unknown_command_is_an_argparse_error(cli):
     result = cli("frobnicate")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_demo_into_a_closed_pipe_stops_quietly():
+    """``backprop demo | head -3``: no 'Broken pipe' error, exit status 0."""
+    import shlex
+    import subprocess
+
+    from conftest import backprop_command
+
+    command = " ".join(shlex.quote(part) for part in backprop_command())
+    result = subprocess.run(
+        f"{command} demo | head -3", shell=True, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.count("\n") == 3
+    assert result.stderr == ""
