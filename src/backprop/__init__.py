@@ -12,13 +12,16 @@ any weight changes.
 """
 
 from .activations import ACTIVATIONS
+from .callbacks import EarlyStopping, StopAtTarget, TrainingDiverged
 from .core import Pass
 from .costs import COSTS
+from .datasets import DATASETS, Dataset, load_dataset
 from .examples import EXAMPLES, MAZUR, NOTE
 from .explain import explain
 from .initializers import INITIALIZERS
+from .modelfile import Model, load_model, save_model
 from .network import Network
-from .optimizers import OPTIMIZERS
+from .optimizers import OPTIMIZERS, get_optimizer
 from .training import History, train
 
 __version__ = "0.1.0"
@@ -29,6 +32,16 @@ __all__ = [
     "Pass",
     "train",
     "explain",
+    "Dataset",
+    "load_dataset",
+    "Model",
+    "save_model",
+    "load_model",
+    "get_optimizer",
+    "EarlyStopping",
+    "StopAtTarget",
+    "TrainingDiverged",
+    "DATASETS",
     "ACTIVATIONS",
     "COSTS",
     "INITIALIZERS",
