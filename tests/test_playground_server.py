@@ -116,6 +116,22 @@ def test_the_notes_example_and_its_explanations(server):
     assert "bias" in ex["lines"][0]["note"] and "· 1" in ex["lines"][1]["formula"]
 
 
+def test_explaining_a_weight_with_batches_shows_the_next_steps_numbers(server):
+    sid, before = create(server, dataset="moons", hidden=[3], batch_size=7, learning_rate=0.7, seed=4)
+    status, ex = call(server, "POST", f"/api/sessions/{sid}/explain", {"kind": "weight", "layer": 1, "j": 2, "i": 0})
+    assert status == 200, ex
+    idx = before["next_batch"]
+    X, T = np.array(before["data"]["X"]), np.array(before["data"]["T"])
+    net = network_of(before)
+    mean = next(line for line in ex["lines"] if "mean over the next batch of 7 samples" in line["formula"])
+    assert mean["value"] == net.gradients(X[idx], T[idx])[0][2, 0]
+    predicted = ex["lines"][-1]
+    assert predicted["formula"] == "w_20^(1) after the next step"
+    _, after = call(server, "POST", f"/api/sessions/{sid}/step", {})
+    net.step(X[idx], T[idx], learning_rate=0.7)
+    assert after["state"]["weights"][0][2][0] == predicted["value"] == net.weights[0][2, 0]
+
+
 def test_train_reset_and_replay(server):
     sid, start = create(server, dataset="moons", hidden=[4], learning_rate=2.0, batch_size=8, samples=60, seed=3)
     status, trained = call(server, "POST", f"/api/sessions/{sid}/train", {"epochs": 20})
