@@ -92,3 +92,22 @@ def test_unsupported_node_is_named():
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
     with pytest.raises(ValueError, match=r"node 1 \(Elu 'elu1'\) is not supported"):
         from_onnx(model)
+
+
+def test_start_from_an_onnx_network_then_train_and_export_again(tmp_path):
+    # A network trained elsewhere (float32, as most exporters write), imported as the
+    # initial weights, trained on with the note's backpropagation, then run again in onnxruntime.
+    rng = np.random.default_rng(3)
+    source = Network([2, 6, 1], seed=5, dtype=np.float32, activation="tanh", output_activation="sigmoid")
+    to_onnx(source, tmp_path / "elsewhere.onnx")
+    net = from_onnx(tmp_path / "elsewhere.onnx")
+    assert net.dtype == np.float32 and net.cost_function.name == "quadratic"
+    X = rng.normal(size=(80, 2)).astype(np.float32)
+    T = (X[:, :1] * X[:, 1:] > 0).astype(np.float32)
+    np.testing.assert_allclose(net.predict(X), run(tmp_path / "elsewhere.onnx", X), atol=1e-6)
+    before = net.cost(X, T)
+    net.fit(X, T, epochs=30, learning_rate=0.5, batch_size=8, seed=0)
+    assert net.cost(X, T) < before
+    assert not np.array_equal(net.weights[0], source.weights[0])
+    to_onnx(net, tmp_path / "trained.onnx")
+    np.testing.assert_allclose(run(tmp_path / "trained.onnx", X), net.predict(X), rtol=0, atol=1e-6)
