@@ -174,13 +174,21 @@ def test_train_on_moons_pause_step_explain_and_share(server, browser):
     wait(browser, lambda d: box.get_attribute("data-symbol") == "a_0^(1)" and idle(d))
     assert "z_0^(1) = Σ_i w_0i^(1) a_i^(0) + w_02^(1)" in box.text and "δ_0^(1)" in box.text
 
-    # the URL holds the state: reloading it rebuilds the same weights
+    # the URL holds the state: reloading it rebuilds the same weights, cost and settings
     shared = browser.current_url
     assert f"steps={steps1 + 1}" in shared and "dataset=moons" in shared
+    shown_cost = status(browser)[1]
     load(browser, shared)
-    assert status(browser)[0] == steps1 + 1
+    assert status(browser) == (steps1 + 1, shown_cost)
+    assert browser.find_element(By.ID, "dataset").get_attribute("value") == "moons"
+    assert browser.find_element(By.ID, "seed").get_attribute("value") == "1"
     for W_page, W_core in zip(shown_weights(browser), net.weights):
         np.testing.assert_array_equal(W_page, W_core)
+
+    # everything the page loaded came from this server: nothing from a CDN or elsewhere
+    origin = f"http://{host}:{port}/"
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
+    assert loaded and all(name.startswith(origin) for name in loaded), loaded
 
 
 def test_the_notes_example_in_the_page(server, browser):
