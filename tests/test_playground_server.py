@@ -360,6 +360,7 @@ def _launch(*args):
     line = proc.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:(\d+)/", line) or re.search(r"http://[^:]+:(\d+)/", line)
     assert match, line + proc.stderr.read()
+    proc.first_line = line
     return proc, int(match.group(1))
 
 
@@ -375,6 +376,8 @@ def test_cli_serves_and_stops_cleanly_on_ctrl_c():
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "stopped" in out
+    assert proc.first_line.startswith(f"backprop playground: serving on http://127.0.0.1:{port}/")  # loopback by default
+    assert "warning" not in err and "Traceback" not in err
 
 
 def test_cli_warns_when_bound_beyond_this_machine():
