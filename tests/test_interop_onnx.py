@@ -92,3 +92,42 @@ def test_unsupported_node_is_named():
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
     with pytest.raises(ValueError, match=r"node 1 \(Elu 'elu1'\) is not supported"):
         from_onnx(model)
+
+
+def test_start_from_an_onnx_network_then_train_and_export_again(tmp_path):
+    # A network trained elsewhere (float32, as most exporters write), imported as the
+    # initial weights, trained on with the note's backpropagation, then run again in onnxruntime.
+    rng = np.random.default_rng(3)
+    source = Network([2, 6, 1], seed=5, dtype=np.float32, activation="tanh", output_activation="sigmoid")
+    to_onnx(source, tmp_path / "elsewhere.onnx")
+    net = from_onnx(tmp_path / "elsewhere.onnx")
+    assert net.dtype == np.float32 and net.cost_function.name == "quadratic"
+    X = rng.normal(size=(80, 2)).astype(np.float32)
+    T = (X[:, :1] * X[:, 1:] > 0).astype(np.float32)
+    np.testing.assert_allclose(net.predict(X), run(tmp_path / "elsewhere.onnx", X), atol=1e-6)
+    before = net.cost(X, T)
+    net.fit(X, T, epochs=30, learning_rate=0.5, batch_size=8, seed=0)
+    assert net.cost(X, T) < before
+    assert not np.array_equal(net.weights[0], source.weights[0])
+    to_onnx(net, tmp_path / "trained.onnx")
+    np.testing.assert_allclose(run(tmp_path / "trained.onnx", X), net.predict(X), rtol=0, atol=1e-6)
+
+
+def test_gemm_attributes_and_a_bias_row():
+    # Gemm(x, B, C) = alpha x B + beta C with B not transposed and C a (1, n) row
+    helper, numpy_helper, TP = onnx.helper, onnx.numpy_helper, onnx.TensorProto
+    rng = np.random.default_rng(1)
+    B, C = rng.normal(size=(3, 4)), rng.normal(size=(1, 4))
+    nodes = [helper.make_node("Gemm", ["x", "B", "C"], ["z"], alpha=0.5, beta=2.0), helper.make_node("Tanh", ["z"], ["y"])]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", TP.DOUBLE, ["n", 3])],
+        [helper.make_tensor_value_info("y", TP.DOUBLE, ["n", 4])],
+        initializer=[numpy_helper.from_array(B, "B"), numpy_helper.from_array(C, "C")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    net = from_onnx(model)
+    X = rng.normal(size=(10, 3))
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(net.predict(X), session.run(None, {"x": X})[0], rtol=0, atol=1e-12)

@@ -92,3 +92,29 @@ def test_unsupported_layers_are_named(layers, message):
 def test_only_a_sequential():
     with pytest.raises(ValueError, match="torch.nn.Sequential.*got Linear"):
         from_torch(nn.Linear(2, 2))
+
+
+def test_trained_in_pytorch_then_trained_on_with_backprop():
+    # Start from a network PyTorch trained (float64, softmax + cross-entropy), go on with backprop.
+    torch.manual_seed(1)
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(90, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0).astype(int)  # three classes
+    module = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 3)).double()
+    optimizer = torch.optim.SGD(module.parameters(), lr=0.5)
+    for _ in range(20):
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(module(torch.from_numpy(X)), torch.from_numpy(y)).backward()
+        optimizer.step()
+    net = from_torch(nn.Sequential(*module, nn.Softmax(dim=-1)))
+    assert net.dtype == np.float64 and net.cost_function.name == "cross_entropy"
+    with torch.no_grad():
+        torch_proba = torch.softmax(module(torch.from_numpy(X)), dim=-1).numpy()
+    np.testing.assert_allclose(net.predict(X), torch_proba, rtol=0, atol=1e-12)
+    T = np.eye(3)[y]
+    # the same cost as PyTorch's cross-entropy, then lower after training on here
+    with torch.no_grad():
+        torch_cost = float(nn.functional.cross_entropy(module(torch.from_numpy(X)), torch.from_numpy(y)))
+    assert net.cost(X, T) == pytest.approx(torch_cost, rel=1e-10)
+    net.fit(X, T, epochs=20, learning_rate=0.5, batch_size=10, seed=0)
+    assert net.cost(X, T) < torch_cost

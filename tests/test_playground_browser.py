@@ -132,7 +132,9 @@ def test_train_on_moons_pause_step_explain_and_share(server, browser):
     steps1, cost1 = status(browser)
     assert cost1 < cost0
     assert regions(browser) != picture0
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#curve-train")) == 1
+    for key in ("train", "validation"):  # both cost curves, one point per recorded epoch at least
+        points = browser.find_element(By.ID, f"curve-{key}").get_attribute("points").split()
+        assert len(points) >= 5
     time.sleep(0.3)
     steps_again = status(browser)[0]
     assert steps_again == steps1  # paused means paused
@@ -174,13 +176,21 @@ def test_train_on_moons_pause_step_explain_and_share(server, browser):
     wait(browser, lambda d: box.get_attribute("data-symbol") == "a_0^(1)" and idle(d))
     assert "z_0^(1) = Σ_i w_0i^(1) a_i^(0) + w_02^(1)" in box.text and "δ_0^(1)" in box.text
 
-    # the URL holds the state: reloading it rebuilds the same weights
+    # the URL holds the state: reloading it rebuilds the same weights, cost and settings
     shared = browser.current_url
     assert f"steps={steps1 + 1}" in shared and "dataset=moons" in shared
+    shown_cost = status(browser)[1]
     load(browser, shared)
-    assert status(browser)[0] == steps1 + 1
+    assert status(browser) == (steps1 + 1, shown_cost)
+    assert browser.find_element(By.ID, "dataset").get_attribute("value") == "moons"
+    assert browser.find_element(By.ID, "seed").get_attribute("value") == "1"
     for W_page, W_core in zip(shown_weights(browser), net.weights):
         np.testing.assert_array_equal(W_page, W_core)
+
+    # everything the page loaded came from this server: nothing from a CDN or elsewhere
+    origin = f"http://{host}:{port}/"
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
+    assert loaded and all(name.startswith(origin) for name in loaded), loaded
 
 
 def test_the_notes_example_in_the_page(server, browser):
@@ -193,6 +203,11 @@ def test_the_notes_example_in_the_page(server, browser):
     net.step(NOTE.x, NOTE.t)
     for W_page, W_core in zip(shown_weights(browser), net.weights):
         np.testing.assert_array_equal(W_page, W_core)
+    # reset: the note's weights again, step 0
+    browser.find_element(By.ID, "reset").click()
+    wait(browser, lambda d: status(d)[0] == 0 and idle(d))
+    for W_page, W in zip(shown_weights(browser), NOTE.weights):
+        np.testing.assert_array_equal(W_page, np.array(W))
 
 
 def test_a_bad_shared_url_is_reported_and_the_page_still_works(server, browser):

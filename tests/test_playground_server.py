@@ -116,6 +116,22 @@ def test_the_notes_example_and_its_explanations(server):
     assert "bias" in ex["lines"][0]["note"] and "· 1" in ex["lines"][1]["formula"]
 
 
+def test_explaining_a_weight_with_batches_shows_the_next_steps_numbers(server):
+    sid, before = create(server, dataset="moons", hidden=[3], batch_size=7, learning_rate=0.7, seed=4)
+    status, ex = call(server, "POST", f"/api/sessions/{sid}/explain", {"kind": "weight", "layer": 1, "j": 2, "i": 0})
+    assert status == 200, ex
+    idx = before["next_batch"]
+    X, T = np.array(before["data"]["X"]), np.array(before["data"]["T"])
+    net = network_of(before)
+    mean = next(line for line in ex["lines"] if "mean over the next batch of 7 samples" in line["formula"])
+    assert mean["value"] == net.gradients(X[idx], T[idx])[0][2, 0]
+    predicted = ex["lines"][-1]
+    assert predicted["formula"] == "w_20^(1) after the next step"
+    _, after = call(server, "POST", f"/api/sessions/{sid}/step", {})
+    net.step(X[idx], T[idx], learning_rate=0.7)
+    assert after["state"]["weights"][0][2][0] == predicted["value"] == net.weights[0][2, 0]
+
+
 def test_train_reset_and_replay(server):
     sid, start = create(server, dataset="moons", hidden=[4], learning_rate=2.0, batch_size=8, samples=60, seed=3)
     status, trained = call(server, "POST", f"/api/sessions/{sid}/train", {"epochs": 20})
@@ -344,6 +360,7 @@ def _launch(*args):
     line = proc.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:(\d+)/", line) or re.search(r"http://[^:]+:(\d+)/", line)
     assert match, line + proc.stderr.read()
+    proc.first_line = line
     return proc, int(match.group(1))
 
 
@@ -359,6 +376,8 @@ def test_cli_serves_and_stops_cleanly_on_ctrl_c():
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "stopped" in out
+    assert proc.first_line.startswith(f"backprop playground: serving on http://127.0.0.1:{port}/")  # loopback by default
+    assert "warning" not in err and "Traceback" not in err
 
 
 def test_cli_warns_when_bound_beyond_this_machine():
@@ -402,3 +421,22 @@ def test_connections_are_bounded():
     srv.shutdown()
     srv.server_close()
     assert module.MAX_CONNECTIONS >= 16
+
+
+def test_ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError as error:
+        pytest.skip(f"no IPv6 loopback on this machine: {error}")
+    server = make_server("::1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert server.url.startswith("http://[::1]:")
+        conn = http.client.HTTPConnection("::1", server.server_address[1], timeout=10)
+        conn.request("GET", "/api/options")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -179,3 +179,32 @@ def test_from_sklearn_binary_classifier_and_regressor():
     np.testing.assert_allclose(net.predict(X)[:, 0], reg.predict(X), atol=1e-12)
     with pytest.raises(ValueError, match="is it fitted"):
         from_sklearn(MLPClassifier())
+
+
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_learning_rate_none_is_the_optimizers_own_default(iris, Estimator):
+    X, y = iris
+    assert Estimator().get_params()["learning_rate"] is None
+    rates = {}
+    for optimizer, learning_rate in [("sgd", None), ("momentum", None), ("adam", None), ("adam", 0.02)]:
+        est = Estimator(optimizer=optimizer, learning_rate=learning_rate, epochs=1, random_state=0)
+        rates[optimizer, learning_rate] = est.fit(X, y)._optimizer.config()["learning_rate"]
+    assert rates == {("sgd", None): 0.5, ("momentum", None): 0.5, ("adam", None): 0.001, ("adam", 0.02): 0.02}
+    # the rate may come from optimizer_options when learning_rate is None; twice, it must agree
+    est = Estimator(optimizer="adam", optimizer_options={"learning_rate": 0.03}, epochs=1).fit(X, y)
+    assert est._optimizer.config()["learning_rate"] == 0.03
+    with pytest.raises(ValueError, match="disagree"):
+        Estimator(learning_rate=0.1, optimizer_options={"learning_rate": 0.2}).fit(X, y)
+
+
+def test_default_learning_rate_trains_as_the_notes_loop():
+    # learning_rate=None with sgd is γ = 0.5, the note's start value: the same weights as 0.5 given
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(30, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    a = BackpropClassifier(hidden_layer_sizes=(3,), epochs=4, batch_size=5, random_state=3).fit(X, y)
+    b = BackpropClassifier(hidden_layer_sizes=(3,), epochs=4, batch_size=5, random_state=3, learning_rate=0.5).fit(X, y)
+    for Wa, Wb in zip(a.weights_, b.weights_):
+        np.testing.assert_array_equal(Wa, Wb)
+    assert not np.array_equal(a.weights_[0], BackpropClassifier(
+        hidden_layer_sizes=(3,), epochs=4, batch_size=5, random_state=3, learning_rate=0.1).fit(X, y).weights_[0])

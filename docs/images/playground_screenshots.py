@@ -16,7 +16,7 @@ from backprop.playground import make_server
 
 HERE = Path(__file__).parent
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,860",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
          "--hide-scrollbars"]
 
 

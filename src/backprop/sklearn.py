@@ -116,6 +116,12 @@ class _BackpropBase(_base.BaseEstimator):
         )
         options = dict(self.optimizer_options or {})
         if self.learning_rate is not None:
+            given = options.get("learning_rate", self.learning_rate)
+            if given != self.learning_rate:
+                raise ValueError(
+                    f"learning_rate={self.learning_rate!r} and optimizer_options['learning_rate']="
+                    f"{given!r} disagree; give the rate once, as learning_rate"
+                )
             options["learning_rate"] = self.learning_rate
         self._optimizer = get_optimizer(self.optimizer, **options)
         self.loss_curve_ = []
@@ -170,7 +176,8 @@ class BackpropClassifier(_base.ClassifierMixin, _BackpropBase):
 
     Parameters are those of ``backprop.Network`` and ``backprop.training.train``:
     ``hidden_layer_sizes`` (n1, …, n_{L-1}), ``activation`` of the hidden layers,
-    ``learning_rate`` γ, ``epochs``, ``batch_size`` (1 is the note's per-sample training),
+    ``learning_rate`` γ (``None``: the optimiser's own default, 0.5 for ``sgd`` as in
+    the note, 0.001 for ``adam``), ``epochs``, ``batch_size`` (1 is the note's per-sample training),
     ``optimizer`` and ``optimizer_options`` (for ``get_optimizer``), ``random_state``.
     """
 

@@ -183,6 +183,10 @@ def from_onnx(model, *, cost: str | None = None, with_scaler: bool = False):
             bias = None
             if len(node.input) > 2 and node.input[2]:
                 C = constant(index, node, node.input[2])
+                if C.ndim == 2 and C.shape[0] == 1:  # a row (1, n_out), as some exporters write
+                    C = C[0]
+                if C.ndim > 1 or C.size not in (1, weight.shape[0]):
+                    raise unsupported(index, node, f"has a bias C of shape {C.shape}, not ({weight.shape[0]},)")
                 bias = _attribute(node, "beta", 1.0) * np.broadcast_to(C, weight.shape[:1])
             layers.append([weight, bias, None])
         elif op == "MatMul":

@@ -190,9 +190,12 @@ def explain_weight(session: Session, layer, j, i, sample=None) -> dict:
     if len(batch) > 1:
         with np.errstate(all="ignore"):
             g = net.gradients(session.X[batch], session.T[batch])[l - 1][j, i]
+            # The next step itself, on a copy: Network.step on the next batch.
+            after = net.copy()
+            after.step(session.X[batch], session.T[batch], gamma)
         lines.append(_line(
             f"dC/d{w_sym}, mean over the next batch of {len(batch)} samples", "", g,
             note="what the next step uses",
         ))
-        lines.append(_line(f"{w_sym} after the next step", f"{_n(w)} − {_n(gamma)} × {_n(g)}", _updated(w, g, gamma)))
+        lines.append(_line(f"{w_sym} after the next step", f"{_n(w)} − {_n(gamma)} × {_n(g)}", after.weights[l - 1][j, i]))
     return {"kind": "weight", "layer": l, "j": j, "i": i, "symbol": w_sym, "lines": lines, **_header(session, s)}

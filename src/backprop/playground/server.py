@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import socket
 import threading
 from collections import OrderedDict
 from http import HTTPStatus
@@ -100,6 +101,8 @@ class PlaygroundServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address, max_sessions: int = MAX_SESSIONS, log: Callable[[str], None] | None = None):
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__(address, PlaygroundHandler)
         self.store = SessionStore(max_sessions)
         self.busy = threading.BoundedSemaphore(MAX_BUSY)
