@@ -19,7 +19,7 @@ from typing import Union
 
 import numpy as np
 
-from .expr import ELLIPSIS, Add, Deriv, Expr, Group, Mul, Num, Op, Pow, Sym
+from .expr import ELLIPSIS, Add, Deriv, Expr, Group, Lit, Mul, Num, Op, Pow, Sym
 from .notation import (
     HADAMARD,
     HALF,
@@ -117,9 +117,11 @@ class _Writer:
     def eq(self, lhs: Expr, *chain: Expr, tag: str | None = None) -> None:
         self.add(Equation(lhs, tuple(chain), tag))
 
-    def vector_note(self, symbol: Expr, n: int, limit: int) -> None:
+    def vector_note(self, symbol: Expr, n: int, limit: int, bias: bool = False) -> None:
+        """Say so when a vector of ``n`` values (plus the bias node's 1) is cut short."""
         if n > limit:
-            self.note(symbol, f" has {n} values; {len(pick(n, limit)) - 1} are shown "
+            shown_values = len(pick(n, limit)) - 1 + bias  # pick's gap is not a value
+            self.note(symbol, f" has {n + bias} values; {shown_values} are shown "
                       "(the JSON format has every value).")
 
     def matrix_note(self, symbol: Expr, shape: tuple[int, int]) -> None:
@@ -138,6 +140,8 @@ class _Writer:
         n_steps = len(t.steps)
         self.heading(1, f"Backpropagation, step by step: the network {t.sizes}")
         self.preamble()
+        if _is_cited_example(t):
+            self.cited_example()
         self.prose("The weights at the start (row j of ", W_(1), " belongs to end neuron j, "
                    "column i to start neuron i, the last column to the bias node of value 1):")
         for l in range(1, L + 1):
@@ -175,6 +179,36 @@ class _Writer:
             self.prose(f"{len(t.steps)} consecutive steps on the same input and target; "
                        "each step starts from the weights the step before it updated.")
 
+    def cited_example(self) -> None:
+        """The names of the example the note cites (its reference [1]) in the note's symbols."""
+        nbsp = "\u00a0"  # keeps each "name = symbol" on one line of text
+
+        def same(plain: str, tex: str) -> Lit:
+            return m(plain.replace(" ", nbsp), tex)
+
+        def w(j: int, i: int, l: int) -> tuple[str, str]:
+            return f"w_{j}{i}^({l})", f"w_{{{j}{i}}}^{{({l})}}"
+
+        pairs = [("out_h1", "\\mathrm{out}_{h1}", "a_0^(1)", "a_{0}^{(1)}"),
+                 ("out_h2", "\\mathrm{out}_{h2}", "a_1^(1)", "a_{1}^{(1)}"),
+                 ("out_o1", "\\mathrm{out}_{o1}", "a_0^(2)", "a_{0}^{(2)}"),
+                 ("out_o2", "\\mathrm{out}_{o2}", "a_1^(2)", "a_{1}^{(2)}"),
+                 ("E_total", "E_{\\mathrm{total}}", "C", "C")]
+        positions = [(0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, 1), (0, 0, 2), (0, 1, 2), (1, 0, 2), (1, 1, 2)]
+        pairs += [(f"w{k + 1}", f"w_{k + 1}", *w(*p)) for k, p in enumerate(positions)]
+        pairs += [(f"b{l}", f"b_{l}", f"{w(0, 2, l)[0]} = {w(1, 2, l)[0]}",
+                   f"{w(0, 2, l)[1]} = {w(1, 2, l)[1]}") for l in (1, 2)]
+        parts: list[Part] = ["This is the step-by-step example the note cites (its reference [1]). "
+                             "Its names in the note's symbols: "]
+        for k, (theirs, theirs_tex, ours, ours_tex) in enumerate(pairs):
+            parts.append(same(f"{theirs} = {ours}", f"{theirs_tex} = {ours_tex}"))
+            parts.append(", " if k < len(pairs) - 1 else " (b1, b2 are the biases).")
+        self.prose(*parts)
+        self.note("Its published figures appear below. It never updates its biases, so after "
+                  "the step only the updated weights w1 … w8 and the figures before the update "
+                  "are comparable with its own: here every weight changes, the biases too, as "
+                  "in the note.")
+
     def matrix(self, symbol: Expr, M: np.ndarray) -> None:
         self.matrix_note(symbol, M.shape)
         self.eq(symbol, mat(M, self.lim.rows, self.lim.columns))
@@ -188,7 +222,7 @@ class _Writer:
         # A^(0) and T
         self.heading(3, "The input and the target")
         n0 = t.sizes[0]
-        self.vector_note(A_(0), n0 + 1, self.lim.values)
+        self.vector_note(A_(0), n0, self.lim.values, bias=True)
         self.eq(A_(0), sym_vec(n0, lambda i: a_(i, 0), self.lim.values, bias=True),
                 vec(s.a(0), self.lim.values, bias=True))
         nL = t.sizes[-1]
@@ -214,6 +248,10 @@ class _Writer:
                       "; with row j of ", W_(1), " belonging to end neuron j the product needs "
                       "the transpose, ", W_(1, True), ".")
         note_tags = t.sizes[l - 1] == 2 and t.sizes[l] == 2 and l <= 2 and name == "sigmoid"
+        if l == 1 and note_tags:
+            self.note("The note's first sum for ", a_(0, 1), ", before eq. (1), adds ",
+                      w_(1, 2, 1), "; that is a misprint, the bias of neuron 0 is ", w_(0, 2, 1),
+                      ", as eq. (1) has it.")
         n_in, n_out = t.sizes[l - 1], t.sizes[l]
         W = s.weights_before[l - 1]
         a_prev, z, a = s.a(l - 1), s.z(l), s.a(l)
@@ -250,7 +288,7 @@ class _Writer:
                 self.eq(a_(j, l), f_call(name, Add.of(*sym_terms)),
                         f_call(name, Add.of(*num_terms)), f_call(name, Num(z[j])), Num(a[j]), tag=tag)
         if l < t.L:
-            self.vector_note(A_(l), n_out + 1, lim.values)
+            self.vector_note(A_(l), n_out, lim.values, bias=True)
             self.eq(A_(l), sym_vec(n_out, lambda k: a_(k, l), lim.values, bias=True),
                     vec(a, lim.values, bias=True))
         else:
@@ -391,6 +429,18 @@ class _Writer:
                         self.eq(w_(j, i, l), minus(Num(W[j, i]), Mul((Num(s.learning_rate), Num(G[j, i])), dot=True)),
                                 Num(Wn[j, i]))
             self.matrix(W_(l), Wn)
+
+
+def _is_cited_example(t: Trace) -> bool:
+    """The trace starts from the cited example's weights, input, target and γ."""
+    from ..examples import MAZUR
+
+    W = t.steps[0].weights_before
+    return (t.sizes == [2, 2, 2] and t.learning_rate == MAZUR.learning_rate
+            and all(f.name == "sigmoid" for f in t.activations)
+            and t.cost_function.name == "quadratic"
+            and np.array_equal(t.x, MAZUR.x) and np.array_equal(t.t, MAZUR.t)
+            and all(np.array_equal(W[k], np.array(MAZUR.weights[k])) for k in range(2)))
 
 
 def build(trace: Trace, limits: Limits | None = None) -> list[Block]:
