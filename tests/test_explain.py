@@ -349,9 +349,14 @@ def test_markdown_math_is_what_github_renders():
         prose = re.sub(r"^\$\$\n.*?\n\$\$$", "", md, flags=re.S | re.M)
         for line in prose.splitlines():
             assert line.count("$") % 2 == 0, (name, line)
-            for span in re.findall(r"\$([^$]*)\$", line):
-                # GitHub needs no space just inside the dollars
+            pieces = line.split("$")
+            for k in range(1, len(pieces) - 1, 2):
+                span = pieces[k]
+                # GitHub needs no space just inside the dollars, and no letter or digit
+                # just outside them
                 assert span and span == span.strip(), (name, span)
+                assert not re.match(r"\w", pieces[k + 1][:1] or " "), (name, line)
+                assert not re.match(r"\w", pieces[k - 1][-1:] or " "), (name, line)
         macros = set(re.findall(r"\\([A-Za-z]+)", md))
         assert macros <= GITHUB_MACROS, (name, macros - GITHUB_MACROS)
         assert "\\\\" not in md  # a row break GitHub's Markdown could eat: \\cr is used
