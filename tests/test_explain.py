@@ -372,3 +372,16 @@ def test_the_latex_compiles(cli, tmp_path, name):
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:]
     assert (tmp_path / "e.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_random_network_of_given_sizes(cli):
+    """--sizes/--seed as for ``backprop sheet``: the same network, input and target."""
+    result = cli("explain", "--sizes", "3,4,2", "--seed", "1", "--input", "0.2,0.6,0.9",
+                 "--target", "0.25,0.75", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    net = backprop.Network([3, 4, 2], seed=1)
+    r = net.backpropagate([0.2, 0.6, 0.9], [0.25, 0.75])
+    assert data["sizes"] == [3, 4, 2] and data["steps"][0]["cost"] == r.cost
+    first_w = data["steps"][0]["quantities"][0]
+    assert first_w["symbol"] == "w_00^(1)" and first_w["value"] == net.weights[0][0, 0]
