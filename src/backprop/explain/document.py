@@ -19,7 +19,7 @@ from typing import Union
 
 import numpy as np
 
-from .expr import ELLIPSIS, Add, Deriv, Expr, Group, Lit, Mul, Num, Op, Pow, Sym
+from .expr import ELLIPSIS, Add, Deriv, Expr, Group, Mul, Num, Op, Pow, Sym
 from .notation import (
     HADAMARD,
     HALF,
@@ -43,6 +43,7 @@ from .notation import (
     w_,
     z_,
 )
+from .cited import cited_example_parts, is_cited_example
 from .trace import StepRecord, Trace
 
 __all__ = ["Limits", "Heading", "Prose", "Note", "Equation", "build"]
@@ -140,8 +141,10 @@ class _Writer:
         n_steps = len(t.steps)
         self.heading(1, f"Backpropagation, step by step: the network {t.sizes}")
         self.preamble()
-        if _is_cited_example(t):
-            self.cited_example()
+        if is_cited_example(t):
+            names, caveat = cited_example_parts()
+            self.prose(*names)
+            self.note(caveat)
         self.prose("The weights at the start (row j of ", W_(1), " belongs to end neuron j, "
                    "column i to start neuron i, the last column to the bias node of value 1):")
         for l in range(1, L + 1):
@@ -178,36 +181,6 @@ class _Writer:
         if len(t.steps) > 1:
             self.prose(f"{len(t.steps)} consecutive steps on the same input and target; "
                        "each step starts from the weights the step before it updated.")
-
-    def cited_example(self) -> None:
-        """The names of the example the note cites (its reference [1]) in the note's symbols."""
-        nbsp = "\u00a0"  # keeps each "name = symbol" on one line of text
-
-        def same(plain: str, tex: str) -> Lit:
-            return m(plain.replace(" ", nbsp), tex)
-
-        def w(j: int, i: int, l: int) -> tuple[str, str]:
-            return f"w_{j}{i}^({l})", f"w_{{{j}{i}}}^{{({l})}}"
-
-        pairs = [("out_h1", "\\mathrm{out}_{h1}", "a_0^(1)", "a_{0}^{(1)}"),
-                 ("out_h2", "\\mathrm{out}_{h2}", "a_1^(1)", "a_{1}^{(1)}"),
-                 ("out_o1", "\\mathrm{out}_{o1}", "a_0^(2)", "a_{0}^{(2)}"),
-                 ("out_o2", "\\mathrm{out}_{o2}", "a_1^(2)", "a_{1}^{(2)}"),
-                 ("E_total", "E_{\\mathrm{total}}", "C", "C")]
-        positions = [(0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, 1), (0, 0, 2), (0, 1, 2), (1, 0, 2), (1, 1, 2)]
-        pairs += [(f"w{k + 1}", f"w_{k + 1}", *w(*p)) for k, p in enumerate(positions)]
-        pairs += [(f"b{l}", f"b_{l}", f"{w(0, 2, l)[0]} = {w(1, 2, l)[0]}",
-                   f"{w(0, 2, l)[1]} = {w(1, 2, l)[1]}") for l in (1, 2)]
-        parts: list[Part] = ["This is the step-by-step example the note cites (its reference [1]). "
-                             "Its names in the note's symbols: "]
-        for k, (theirs, theirs_tex, ours, ours_tex) in enumerate(pairs):
-            parts.append(same(f"{theirs} = {ours}", f"{theirs_tex} = {ours_tex}"))
-            parts.append(", " if k < len(pairs) - 1 else " (b1, b2 are the biases).")
-        self.prose(*parts)
-        self.note("Its published figures appear below. It never updates its biases, so after "
-                  "the step only the updated weights w1 … w8 and the figures before the update "
-                  "are comparable with its own: here every weight changes, the biases too, as "
-                  "in the note.")
 
     def matrix(self, symbol: Expr, M: np.ndarray) -> None:
         self.matrix_note(symbol, M.shape)
@@ -429,18 +402,6 @@ class _Writer:
                         self.eq(w_(j, i, l), minus(Num(W[j, i]), Mul((Num(s.learning_rate), Num(G[j, i])), dot=True)),
                                 Num(Wn[j, i]))
             self.matrix(W_(l), Wn)
-
-
-def _is_cited_example(t: Trace) -> bool:
-    """The trace starts from the cited example's weights, input, target and γ."""
-    from ..examples import MAZUR
-
-    W = t.steps[0].weights_before
-    return (t.sizes == [2, 2, 2] and t.learning_rate == MAZUR.learning_rate
-            and all(f.name == "sigmoid" for f in t.activations)
-            and t.cost_function.name == "quadratic"
-            and np.array_equal(t.x, MAZUR.x) and np.array_equal(t.t, MAZUR.t)
-            and all(np.array_equal(W[k], np.array(MAZUR.weights[k])) for k in range(2)))
 
 
 def build(trace: Trace, limits: Limits | None = None) -> list[Block]:
