@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 
+import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib")
@@ -89,6 +90,7 @@ def test_boundary_of_moons_has_both_class_colours(tmp_path, models):
     assert png_size(out) == (500, 400)
     pixels = assert_not_blank(out)
     assert has_colour(pixels, BLUE) and has_colour(pixels, ORANGE)
+    _reads_in_grey(pixels)
 
 
 def test_boundary_needs_a_2d_model(tmp_path, models):
@@ -161,3 +163,32 @@ def test_missing_matplotlib_gives_a_one_line_hint_and_exit_3(tmp_path):
     assert result.stderr.strip().count("\n") == 0
     assert "pip install 'backprop[plot]'" in result.stderr
     assert not (tmp_path / "network.png").exists()
+
+
+# -- PDF, and the pictures in grey -------------------------------------------------------------
+
+
+def test_pdf_by_the_suffix_with_the_requested_size(tmp_path, models):
+    _ok(run_cli("plot", "curve", str(models["moons"]), "--out", "p.pdf", "--size", "6x3in", cwd=tmp_path))
+    data = (tmp_path / "p.pdf").read_bytes()
+    assert data[:5] == b"%PDF-" and data.rstrip().endswith(b"%%EOF")
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert box and (float(box.group(1)), float(box.group(2))) == (432.0, 216.0)  # 6 × 3 in
+    assert len(data) > 5000  # drawn, not an empty page
+
+
+def _reads_in_grey(pixels):
+    """Printed in grey, the two classes' regions and markers still differ."""
+    grey = pixels @ [0.299, 0.587, 0.114]
+
+    def level(hex_colour):
+        rgb = [int(hex_colour[k: k + 2], 16) / 255 for k in (1, 3, 5)]
+        return float(np.dot(rgb, [0.299, 0.587, 0.114]))
+
+    assert abs(level(BLUE) - level(ORANGE)) > 0.3  # the markers
+    # the plane: class 0 and class 1 regions are two clearly different greys (the
+    # white margins aside), each a large part of the picture
+    counts, edges = np.histogram(grey[grey < 0.93], bins=20, range=(0, 1))
+    peaks = sorted(np.argsort(counts)[-2:])
+    assert edges[peaks[1]] - edges[peaks[0]] >= 0.15, counts
+    assert min(counts[peaks]) > 0.1 * grey.size, counts

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -159,6 +161,17 @@ def test_the_cited_examples_published_figures_appear():
     for figure, (l, j, i) in zip(after, positions):
         value = last_number(eqs[f"w_{j}{i}^({l})"][0])
         assert f"{value:.{len(figure) - 2}f}" == figure
+    # its intermediate figures: net_o1, ∂E/∂out_o1, ∂out_o1/∂net_o1, ∂E/∂w5, and for w1
+    # ∂E/∂out_h1 (the back-propagated sum), ∂out_h1/∂net_h1 and ∂E/∂w1
+    text = (GOLDEN / "explain_mazur.txt").read_text(encoding="utf-8")
+    for figure in ["1.105905967", "0.741365070", "0.186815602", "0.082167041",
+                   "0.036350306", "0.241300709", "0.000438568"]:
+        assert figure in text, figure
+    # its names in the note's symbols, and why its biases are not comparable after the step
+    flat = " ".join(text.replace("\u00a0", " ").split())
+    assert "out_h1 = a_0^(1)" in flat and "w5 = w_00^(2)" in flat and "E_total = C" in flat
+    assert "It never updates its biases" in flat
+    assert "the step-by-step example the note cites" not in (GOLDEN / "explain_note.txt").read_text()
 
 
 def test_the_note_example_reads_at_80_columns():
@@ -175,6 +188,8 @@ def test_the_note_example_reads_at_80_columns():
     assert "1/(1 + e^−z)" in text
     assert "δ_1^(1) = a_1^(1)(1 − a_1^(1))(w_01^(2) δ_0^(2) + w_11^(2) δ_1^(2))" in text
     assert "A^(0) W^(1)ᵀ" in text
+    flat = " ".join(text.split())
+    assert "adds w_12^(1); that is a misprint, the bias of neuron 0 is w_02^(1)" in flat
 
 
 def test_json_every_quantity_equals_the_core(cli):
@@ -218,7 +233,10 @@ def test_a_big_network_is_summarised_with_a_note_never_silently():
     flat = " ".join(text.split())
     assert "Layer 1 has 30 neurons; the equations of neurons 0–3 and 29 are written out" in flat
     assert "W^(1) is 30 × 65; 7 rows and 5 columns are shown" in flat
-    assert "A^(0) has 65 values; 9 are shown" in flat
+    assert "A^(0) has 65 values; 10 are shown" in flat
+    # the count is the count printed: a_0 … a_7, a_63 and the bias node's 1
+    shown = re.search(r"A\^\(0\) = \((.*?)\) = \((.*?)\)", flat)
+    assert len([v for v in shown.group(2).split(", ") if v != "…"]) == 10
     for line in text.splitlines():
         assert len(line) <= 100
     assert len(e.to_dict()["steps"][0]["quantities"]) > 30 * 65 + 10 * 31
@@ -293,3 +311,77 @@ def test_model_file_with_a_scaler_scales_the_input(cli, tmp_path):
                  "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["input"] == pytest.approx([0.1, 0.9], abs=1e-15)
+
+
+def test_the_command_line_shows_several_steps(cli):
+    result = cli("explain", "--steps", "3", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    steps = json.loads(result.stdout)["steps"]
+    reference = backprop.NOTE.network()
+    assert [s["step"] for s in steps] == [1, 2, 3]
+    for s in steps:
+        assert s["cost"] == reference.step(backprop.NOTE.x, backprop.NOTE.t)
+    text = cli("explain", "--steps", "3").stdout
+    assert "Step 3 of 3" in text and "The weights are the updated weights of step 2." in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+# What GitHub's math (MathJax 3) renders; a macro outside this list may show as red text.
+GITHUB_MACROS = {"begin", "end", "cdot", "cr", "delta", "frac", "tfrac", "gamma", "sigma",
+                 "leftarrow", "mathsf", "mathrm", "odot", "qquad", "sum", "dots", "vdots",
+                 "cdots", "ddots", "tanh", "operatorname", "times"}
+
+
+def _markdown_cases():
+    yield "note", (GOLDEN / "explain_note.md").read_text(encoding="utf-8")
+    yield "mazur", (GOLDEN / "explain_mazur.md").read_text(encoding="utf-8")
+    big = backprop.Network([64, 30, 10], seed=0)
+    yield "big", backprop.explain(big, np.linspace(0, 1, 64), np.eye(10)[3]).markdown()
+    tanh = backprop.Network([3, 4, 2], seed=2, activation="tanh", output_activation="sigmoid",
+                            cost="binary_cross_entropy")
+    yield "tanh", backprop.explain(tanh, [0.1, 0.2, 0.3], [1.0, 0.0]).markdown()
+
+
+def test_markdown_math_is_what_github_renders():
+    for name, md in _markdown_cases():
+        blocks = re.findall(r"^\$\$\n(.*?)\n\$\$$", md, flags=re.S | re.M)
+        assert blocks, name
+        prose = re.sub(r"^\$\$\n.*?\n\$\$$", "", md, flags=re.S | re.M)
+        for line in prose.splitlines():
+            assert line.count("$") % 2 == 0, (name, line)
+            pieces = line.split("$")
+            for k in range(1, len(pieces) - 1, 2):
+                span = pieces[k]
+                # GitHub needs no space just inside the dollars, and no letter or digit
+                # just outside them
+                assert span and span == span.strip(), (name, span)
+                assert not re.match(r"\w", pieces[k + 1][:1] or " "), (name, line)
+                assert not re.match(r"\w", pieces[k - 1][-1:] or " "), (name, line)
+        macros = set(re.findall(r"\\([A-Za-z]+)", md))
+        assert macros <= GITHUB_MACROS, (name, macros - GITHUB_MACROS)
+        assert "\\\\" not in md  # a row break GitHub's Markdown could eat: \\cr is used
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+@pytest.mark.parametrize("name", ["note", "mazur"])
+def test_the_latex_compiles(cli, tmp_path, name):
+    result = cli("explain", "--preset", name, "--format", "latex")
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "e.tex").write_text(result.stdout, encoding="utf-8")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "e.tex"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert (tmp_path / "e.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_random_network_of_given_sizes(cli):
+    """--sizes/--seed as for ``backprop sheet``: the same network, input and target."""
+    result = cli("explain", "--sizes", "3,4,2", "--seed", "1", "--input", "0.2,0.6,0.9",
+                 "--target", "0.25,0.75", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    net = backprop.Network([3, 4, 2], seed=1)
+    r = net.backpropagate([0.2, 0.6, 0.9], [0.25, 0.75])
+    assert data["sizes"] == [3, 4, 2] and data["steps"][0]["cost"] == r.cost
+    first_w = data["steps"][0]["quantities"][0]
+    assert first_w["symbol"] == "w_00^(1)" and first_w["value"] == net.weights[0][0, 0]

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import backprop
+import backprop.sheet
 from backprop.sheet import layout
 from backprop.sheet.libreoffice import recalculate, soffice
 
@@ -130,16 +131,18 @@ def test_other_activations_and_costs_are_refused_clearly(cli):
     assert result.returncode == 1 and "must end in .ods or .xlsx" in result.stderr
 
 
-def test_a_missing_extra_gives_a_one_line_hint(tmp_path):
+@pytest.mark.parametrize("module, suffix", [("openpyxl", "xlsx"), ("odf", "ods")])
+def test_a_missing_extra_gives_a_one_line_hint(tmp_path, module, suffix):
     code = (
-        "import sys; sys.modules['openpyxl'] = None\n"
+        f"import sys; sys.modules[{module!r}] = None\n"
         "from backprop.cli import main\n"
-        f"sys.exit(main(['sheet', '--out', {str(tmp_path / 'a.xlsx')!r}]))\n"
+        f"sys.exit(main(['sheet', '--out', {str(tmp_path / ('a.' + suffix))!r}]))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 3
     assert result.stderr.strip().count("\n") == 0
     assert "pip install 'backprop[sheet]'" in result.stderr
+    assert not (tmp_path / f"a.{suffix}").exists()
 
 
 # -- recalculated by LibreOffice -------------------------------------------------------
@@ -147,54 +150,134 @@ def test_a_missing_extra_gives_a_one_line_hint(tmp_path):
 needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed")
 
 
+def edit_ods_cell(path, out, address, value: float) -> None:
+    """Change one plain number cell of an .ods file, as a user editing it would."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+          "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+          "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    content = members["content.xml"].decode()
+    for prefix, uri in re.findall(r'xmlns:([\w-]+)="([^"]+)"', content):
+        ET.register_namespace(prefix, uri)
+    root = ET.fromstring(content)
+    row, col = _rc(address)
+    table = root.find(".//table:table", ns)
+    cell = table.findall("table:table-row", ns)[row].findall("table:table-cell", ns)[col]
+    assert cell.get(f"{{{ns['office']}}}value-type") == "float", address  # an input cell
+    cell.set(f"{{{ns['office']}}}value", repr(value))
+    cell.find("text:p", ns).text = repr(value)
+    members["content.xml"] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    with zipfile.ZipFile(out, "w") as z:
+        # the mimetype first and stored, as ODF requires
+        z.writestr(zipfile.ZipInfo("mimetype"), members.pop("mimetype"))
+        for name, data in members.items():
+            z.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+FILES = ["note.ods", "note.xlsx", "small.ods", "small.xlsx", "edited.ods", "edited.xlsx"]
+
+
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
-    """Three sheets written by the command line, recalculated in one LibreOffice run."""
+    """Sheets written by the command line in both formats, recalculated in one
+    LibreOffice run (a fresh profile, recalculation on load forced)."""
     from conftest import run_cli
 
     d = tmp_path_factory.mktemp("sheets")
-    note = d / "note.ods"
-    small = d / "small.xlsx"
     x, t = ",".join(map(str, SMALL["x"])), ",".join(map(str, SMALL["t"]))
-    for args in (["--out", str(note), "--steps", str(NOTE_STEPS)],
-                 ["--out", str(small), "--sizes", "3,4,2", "--seed", "1", "--input", x,
-                  "--target", t, "--steps", "3"]):
-        result = run_cli("sheet", *args)
-        assert result.returncode == 0, result.stderr
-    # a user edits an input cell: a_0^(0) of the small network
+    for suffix in ("ods", "xlsx"):
+        for args in (["--out", str(d / f"note.{suffix}"), "--steps", str(NOTE_STEPS)],
+                     ["--out", str(d / f"small.{suffix}"), "--sizes", "3,4,2", "--seed", "1",
+                      "--input", x, "--target", t, "--steps", "3"]):
+            result = run_cli("sheet", *args)
+            assert result.returncode == 0, result.stderr
+    # a user edits an input cell, a_0^(0) of the small network, in each format
     g_small = layout(small_network(), SMALL["x"], SMALL["t"], 0.5, 3)
-    wb = openpyxl.load_workbook(small)
+    wb = openpyxl.load_workbook(d / "small.xlsx")
     wb.active[g_small.refs[("x", 0)]] = EDITED_X0
-    edited = d / "edited.xlsx"
-    wb.save(edited)
-    outputs = recalculate([note, small, edited], d / "recalculated")
-    return dict(zip(["note", "small", "edited"], outputs))
+    wb.save(d / "edited.xlsx")
+    edit_ods_cell(d / "small.ods", d / "edited.ods", g_small.refs[("x", 0)], EDITED_X0)
+    outputs = recalculate([d / name for name in FILES], d / "recalculated")
+    return {name: out for name, out in zip(FILES, outputs)}
+
+
+needs_libreoffice_both = pytest.mark.parametrize("suffix", ["ods", "xlsx"])
 
 
 @needs_libreoffice
-def test_libreoffice_reproduces_the_note_network_over_ten_steps(recalculated):
+@needs_libreoffice_both
+def test_libreoffice_reproduces_the_note_network_over_ten_steps(recalculated, suffix):
     net = backprop.NOTE.network()
     g = layout(net, backprop.NOTE.x, backprop.NOTE.t, 0.5, NOTE_STEPS)
     want = expected(net, backprop.NOTE.x, backprop.NOTE.t, NOTE_STEPS)
     assert len(want) == NOTE_STEPS * (1 + 4 + 4 + 4 + 12 + 12)
-    compare(recalculated["note"], g, want)
-    ws = openpyxl.load_workbook(recalculated["note"], data_only=True).active
+    compare(recalculated[f"note.{suffix}"], g, want)
+    ws = openpyxl.load_workbook(recalculated[f"note.{suffix}"], data_only=True).active
     costs = [ws[g.refs[("C", k)]].value for k in range(1, NOTE_STEPS + 1)]
     assert costs == sorted(costs, reverse=True)  # the falling cost
 
 
 @needs_libreoffice
-def test_libreoffice_reproduces_a_3_4_2_network(recalculated):
+@needs_libreoffice_both
+def test_libreoffice_reproduces_a_3_4_2_network(recalculated, suffix):
     g = layout(small_network(), SMALL["x"], SMALL["t"], 0.5, 3)
-    compare(recalculated["small"], g, expected(small_network(), SMALL["x"], SMALL["t"], 3))
+    compare(recalculated[f"small.{suffix}"], g, expected(small_network(), SMALL["x"], SMALL["t"], 3))
 
 
 @needs_libreoffice
-def test_an_edited_input_is_recomputed_by_libreoffice(recalculated):
+@needs_libreoffice_both
+def test_an_edited_input_is_recomputed_by_libreoffice(recalculated, suffix):
     x = list(SMALL["x"])
     x[0] = EDITED_X0
     g = layout(small_network(), x, SMALL["t"], 0.5, 3)
     want = expected(small_network(), x, SMALL["t"], 3)
-    compare(recalculated["edited"], g, want)
+    compare(recalculated[f"edited.{suffix}"], g, want)
+    ws = openpyxl.load_workbook(recalculated[f"edited.{suffix}"], data_only=True).active
+    assert ws[g.refs[("x", 0)]].value == EDITED_X0
     before = expected(small_network(), SMALL["x"], SMALL["t"], 3)
     assert abs(want[("C", 3)] - before[("C", 3)]) > 1e-6  # the edit did change the result
+
+
+def _chart_ranges(xlsx_path) -> list[str]:
+    with zipfile.ZipFile(xlsx_path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1, charts
+        xml = z.read(charts[0]).decode()
+    return [r.replace("'", "").replace("$", "") for r in re.findall(r"<(?:c:)?f>([^<]*)</(?:c:)?f>", xml)]
+
+
+def _cost_ranges(g) -> list[str]:
+    """The series name ("C"), the step numbers and the costs of the cost table."""
+    first, last = g.cost_rows
+    steps = g.cells[(first, g.cost_column)].value
+    assert steps == 1.0 and g.cells[(first - 1, g.cost_column + 1)].value == "C"
+    from backprop.sheet.layout import column_name
+
+    s, c = column_name(g.cost_column), column_name(g.cost_column + 1)
+    return [f"Steps!{c}{first}", f"Steps!{s}{first + 1}:{s}{last + 1}",
+            f"Steps!{c}{first + 1}:{c}{last + 1}"]
+
+
+def test_the_xlsx_chart_reads_every_step_of_the_cost(tmp_path):
+    path = tmp_path / "c.xlsx"
+    g = backprop.sheet.write_sheet(path, backprop.NOTE.network(), backprop.NOTE.x,
+                                   backprop.NOTE.t, 0.5, steps=4)
+    assert sorted(_chart_ranges(path)) == sorted(_cost_ranges(g))
+
+
+@needs_libreoffice
+@needs_libreoffice_both
+def test_libreoffice_draws_the_cost_chart_from_the_formulas(recalculated, suffix):
+    """LibreOffice reads the chart of either format and fills it with its computed costs."""
+    g = layout(backprop.NOTE.network(), backprop.NOTE.x, backprop.NOTE.t, 0.5, NOTE_STEPS)
+    out = recalculated[f"note.{suffix}"]
+    assert sorted(_chart_ranges(out)) == sorted(_cost_ranges(g))
+    with zipfile.ZipFile(out) as z:
+        xml = z.read(next(n for n in z.namelist() if n.startswith("xl/charts/chart"))).decode()
+    cached = [float(v) for v in re.findall(r"<c:v>([^<]*)</c:v>", xml) if re.fullmatch(r"[0-9.eE+-]+", v)]
+    want = expected(backprop.NOTE.network(), backprop.NOTE.x, backprop.NOTE.t, NOTE_STEPS)
+    costs = [want[("C", k)] for k in range(1, NOTE_STEPS + 1)]
+    assert np.allclose(cached[-NOTE_STEPS:], costs, rtol=0, atol=1e-12)

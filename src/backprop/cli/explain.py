@@ -134,7 +134,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "layers, the cost (5), δ^(L) with its Hadamard product, dC/dW^(L) = δ^(L) A^(L-1), "
         "each δ^(l) and dC/dW^(l), and the updated weights. Every number is the core's.",
     )
-    add_network_arguments(p)
+    add_network_arguments(p, sizes=True)
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     p.add_argument("--precision", type=int, default=6, help="decimals printed (default: 6)")
     return p

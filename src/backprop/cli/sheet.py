@@ -15,8 +15,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
         description="Write a spreadsheet in which the input, the target, γ and the initial "
         "weights are cells to edit, and every weighted sum, activation, the cost, every δ, "
         "every change-matrix entry and every updated weight is a formula labelled in the "
-        "note's notation; --steps N lays out N training steps, with a chart of the cost "
-        "(.xlsx). Needs the optional extra: pip install 'backprop[sheet]'.",
+        "note's notation; --steps N lays out N training steps, with a chart of the cost. "
+        "Needs the optional extra: pip install 'backprop[sheet]'.",
     )
     p.add_argument("--out", required=True, metavar="FILE.ods|FILE.xlsx", help="the file to write")
     add_network_arguments(p, sizes=True)

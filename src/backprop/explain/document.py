@@ -43,6 +43,7 @@ from .notation import (
     w_,
     z_,
 )
+from .cited import cited_example_parts, is_cited_example
 from .trace import StepRecord, Trace
 
 __all__ = ["Limits", "Heading", "Prose", "Note", "Equation", "build"]
@@ -117,9 +118,11 @@ class _Writer:
     def eq(self, lhs: Expr, *chain: Expr, tag: str | None = None) -> None:
         self.add(Equation(lhs, tuple(chain), tag))
 
-    def vector_note(self, symbol: Expr, n: int, limit: int) -> None:
+    def vector_note(self, symbol: Expr, n: int, limit: int, bias: bool = False) -> None:
+        """Say so when a vector of ``n`` values (plus the bias node's 1) is cut short."""
         if n > limit:
-            self.note(symbol, f" has {n} values; {len(pick(n, limit)) - 1} are shown "
+            shown_values = len(pick(n, limit)) - 1 + bias  # pick's gap is not a value
+            self.note(symbol, f" has {n + bias} values; {shown_values} are shown "
                       "(the JSON format has every value).")
 
     def matrix_note(self, symbol: Expr, shape: tuple[int, int]) -> None:
@@ -138,6 +141,10 @@ class _Writer:
         n_steps = len(t.steps)
         self.heading(1, f"Backpropagation, step by step: the network {t.sizes}")
         self.preamble()
+        if is_cited_example(t):
+            names, caveat = cited_example_parts()
+            self.prose(*names)
+            self.note(caveat)
         self.prose("The weights at the start (row j of ", W_(1), " belongs to end neuron j, "
                    "column i to start neuron i, the last column to the bias node of value 1):")
         for l in range(1, L + 1):
@@ -188,7 +195,7 @@ class _Writer:
         # A^(0) and T
         self.heading(3, "The input and the target")
         n0 = t.sizes[0]
-        self.vector_note(A_(0), n0 + 1, self.lim.values)
+        self.vector_note(A_(0), n0, self.lim.values, bias=True)
         self.eq(A_(0), sym_vec(n0, lambda i: a_(i, 0), self.lim.values, bias=True),
                 vec(s.a(0), self.lim.values, bias=True))
         nL = t.sizes[-1]
@@ -214,6 +221,10 @@ class _Writer:
                       "; with row j of ", W_(1), " belonging to end neuron j the product needs "
                       "the transpose, ", W_(1, True), ".")
         note_tags = t.sizes[l - 1] == 2 and t.sizes[l] == 2 and l <= 2 and name == "sigmoid"
+        if l == 1 and note_tags:
+            self.note("The note's first sum for ", a_(0, 1), ", before eq. (1), adds ",
+                      w_(1, 2, 1), "; that is a misprint, the bias of neuron 0 is ", w_(0, 2, 1),
+                      ", as eq. (1) has it.")
         n_in, n_out = t.sizes[l - 1], t.sizes[l]
         W = s.weights_before[l - 1]
         a_prev, z, a = s.a(l - 1), s.z(l), s.a(l)
@@ -250,7 +261,7 @@ class _Writer:
                 self.eq(a_(j, l), f_call(name, Add.of(*sym_terms)),
                         f_call(name, Add.of(*num_terms)), f_call(name, Num(z[j])), Num(a[j]), tag=tag)
         if l < t.L:
-            self.vector_note(A_(l), n_out + 1, lim.values)
+            self.vector_note(A_(l), n_out, lim.values, bias=True)
             self.eq(A_(l), sym_vec(n_out, lambda k: a_(k, l), lim.values, bias=True),
                     vec(a, lim.values, bias=True))
         else:

@@ -1,7 +1,7 @@
 """The note's spreadsheet, for any small network: every number a live formula.
 
 ``write_sheet(path, net, x, t, learning_rate, steps)`` writes an .ods (odfpy) or an
-.xlsx (openpyxl, with a chart of the cost) in which the input, the target, γ and the
+.xlsx (openpyxl), each with a chart of the cost per step, in which the input, the target, γ and the
 initial weights are plain cells to edit and every weighted sum, activation, cost, δ,
 change-matrix entry and updated weight is a formula labelled in the note's notation
 (``layout.py``). ``libreoffice.recalculate`` has LibreOffice recalculate such a file.

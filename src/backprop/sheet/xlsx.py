@@ -1,4 +1,4 @@
-"""The layout as an .xlsx workbook (openpyxl), with a line chart of the cost.
+"""The layout as an .xlsx workbook (openpyxl), with a line chart of the cost per step.
 
 Formula cells are written without cached values, so a program that opens the file
 must calculate them (LibreOffice and Excel do on load).
@@ -32,13 +32,15 @@ def write_xlsx(path: Path, g: Layout, title: str = "Steps") -> None:
             target.font = bold
     for col in range(g.n_cols):
         ws.column_dimensions[column_name(col)].width = 14 if col % 2 == 0 else 20
-    first, last = g.cost_rows
+    first, last = g.cost_rows  # 0-based rows of steps 1 … N; openpyxl counts from 1
     chart = LineChart()
     chart.title = "The cost C, step by step"
     chart.x_axis.title = "step"
     chart.y_axis.title = "C"
-    chart.add_data(Reference(ws, min_col=g.cost_column + 2, min_row=first - 1, max_row=last),
+    # the header "C" (the row above step 1) names the series; then C of steps 1 … N
+    chart.add_data(Reference(ws, min_col=g.cost_column + 2, min_row=first, max_row=last + 1),
                    titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=g.cost_column + 1, min_row=first, max_row=last))
+    chart.set_categories(Reference(ws, min_col=g.cost_column + 1, min_row=first + 1,
+                                   max_row=last + 1))
     ws.add_chart(chart, f"{column_name(g.cost_column)}{last + 3}")
     wb.save(path)
