@@ -181,3 +181,54 @@ def test_a_save_killed_mid_write_never_replaces_the_good_file(tmp_path):
     model = load_model(path)
     X = np.random.default_rng(0).normal(size=(5, 30))
     assert model.predict(X).tobytes() == old.predict(X).tobytes()
+
+
+def _every_choice():
+    """Every hidden × output activation with the quadratic cost, and the cross-entropies
+    with the outputs they are meant for; optimisers, initialisers, schedules, weight decay
+    and dtypes taken in turn, so every name of every registry is saved at least once."""
+    from backprop.activations import ACTIVATIONS
+    from backprop.initializers import INITIALIZERS
+    from backprop.optimizers import OPTIMIZERS
+
+    hidden = [name for name in ACTIVATIONS.names() if name != "softmax"]
+    combos = [(h, o, "quadratic") for h in hidden for o in ACTIVATIONS.names()]
+    combos += [(h, "sigmoid", "binary_cross_entropy") for h in hidden]
+    combos += [(h, "softmax", "cross_entropy") for h in hidden]
+    optimizers, initializers = OPTIMIZERS.names(), INITIALIZERS.names()
+    schedules = [None, "step:1:0.5", "exponential:0.9"]
+    return [
+        pytest.param(h, o, c, optimizers[i % len(optimizers)], initializers[i % len(initializers)],
+                     schedules[i % len(schedules)], [0.0, 1e-3][i % 2], ["float64", "float32"][(i // 2) % 2],
+                     id=f"{h}-{o}-{c}-{optimizers[i % len(optimizers)]}")
+        for i, (h, o, c) in enumerate(combos)
+    ]
+
+
+@pytest.mark.parametrize("hidden, output, cost, optimizer, initializer, schedule, decay, dtype", _every_choice())
+def test_every_choice_saves_loads_and_predicts_identically(tmp_path, hidden, output, cost, optimizer,
+                                                           initializer, schedule, decay, dtype):
+    from backprop.optimizers import get_optimizer
+    from backprop.schedules import parse_schedule
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(24, 3)) * 4 + 1
+    T = np.eye(3)[rng.integers(0, 3, size=24)]
+    scaler = get_scaler("standard").fit(X)
+    net = Network([3, 5, 4, 3], seed=1, activation=hidden, output_activation=output, cost=cost,
+                  initializer=initializer, dtype=np.dtype(dtype))
+    options = {"weight_decay": decay, "schedule": None if schedule is None else parse_schedule(schedule)}
+    h = train(net, scaler.transform(X), T, epochs=2, learning_rate=0.01, batch_size=8, seed=0,
+              optimizer=optimizer, optimizer_options=options)
+    path = save_model(tmp_path / "m.json", net, scaler=scaler, labels=["a", "b", "c"], history=h)
+    d = json.loads(path.read_text())
+    assert d["network"]["activations"] == [hidden, hidden, output] and d["network"]["cost"] == cost
+    assert d["network"]["initializer"] == initializer and d["optimizer"]["name"] == optimizer
+
+    model = load_model(path)
+    assert [f.name for f in model.network.activations] == [hidden, hidden, output]
+    assert model.network.cost_function.name == cost and model.network.dtype == np.dtype(dtype)
+    got, expected = model.predict(X), net.predict(scaler.transform(X))
+    assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+    assert model.network.cost(scaler.transform(X), T) == net.cost(scaler.transform(X), T)
+    assert get_optimizer(model.optimizer).config() == h.settings["optimizer"]
