@@ -102,6 +102,13 @@ def test_options_of_issue_5_and_early_stopping(tmp_path, cli):
     assert summary["samples"]["validation"] > 0 and summary["validation"]["accuracy"] > 0.5
     assert summary["stopped_early"] and summary["stop_reason"].startswith("early stopping")
     assert summary["best_epoch"] == summary["epochs_run"] - 3
+    # the network reported and saved is the best epoch's, not the last one's
+    from backprop.modelfile import load_model
+
+    history = load_model(model).history
+    assert history.best_epoch == summary["best_epoch"] and history.val_cost[-1] > min(history.val_cost)
+    assert summary["validation"]["cost"] == pytest.approx(min(history.val_cost), rel=1e-12)
+    assert summary["validation"]["cost"] == pytest.approx(history.val_cost[summary["best_epoch"] - 1], rel=1e-12)
     evaluated = json.loads(cli("evaluate", str(model), "--json").stdout)
     assert evaluated["accuracy"] == summary["test"]["accuracy"]
 
