@@ -146,6 +146,14 @@ def test_train_and_evaluate_a_csv_file_with_text_labels(tmp_path, cli):
         (["train", "--data", "digits", "--layers", "64", "30", "9"], "has 10 target column"),
         (["train", "--data", "nope"], "unknown data set 'nope'"),
         (["train", "--data", "moons", "--cost", "hinge"], "unknown cost 'hinge'"),
+        (["train", "--data", "moons", "--activation", "swish"],
+         "unknown activation 'swish'; expected one of sigmoid, tanh, relu, leaky_relu, identity, softmax"),
+        (["train", "--data", "moons", "--output-activation", "swish"], "unknown activation 'swish'; expected one of"),
+        (["train", "--data", "moons", "--activation", "softmax"], "is for the output layer only"),
+        (["train", "--data", "moons", "--optimizer", "adamw"], "unknown optimizer 'adamw'; expected one of sgd, momentum"),
+        (["train", "--data", "moons", "--initializer", "zeros"], "unknown initializer 'zeros'; expected one of"),
+        (["train", "--data", "moons", "--layers", "2"], "--layers needs at least the input and output sizes"),
+        (["train", "--data", "moons", "--hidden", "0"], "layer 1 size must be a positive integer; got 0"),
         (["train", "--data", "moons", "--data-option", "bogus=1"], "no option 'bogus'"),
         (["train", "--data", "moons", "--data-option", "bogus"], "written KEY=VALUE"),
         (["train", "--data", "moons", "--epochs", "0"], "epochs must be a positive integer"),
@@ -164,6 +172,28 @@ def test_bad_arguments_give_one_line_errors(cli, tmp_path, args, message):
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert message in result.stderr
+
+
+def test_names_take_the_registries_aliases(cli):
+    result = cli("train", "--data", "moons", "--hidden", "4", "--activation", "leaky-relu",
+                 "--output-activation", "sigmoid", "--cost", "binary-cross-entropy", "--initializer",
+                 "kaiming", "--epochs", "1", "--seed", "0", "--quiet", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["activations"] == ["leaky_relu", "sigmoid"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--layers", "64", "x", "10"], "argument --layers: invalid int value: 'x'"),
+        (["--epochs", "many"], "argument --epochs: invalid int value: 'many'"),
+        (["--scale", "log"], "argument --scale: invalid choice: 'log'"),
+    ],
+)
+def test_argument_syntax_errors_end_with_a_line_naming_the_flag(cli, args, message):
+    result = cli("train", "--data", "digits", *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert message in result.stderr.strip().splitlines()[-1]
 
 
 def test_predict_errors(trained, cli, tmp_path):

@@ -60,12 +60,17 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    help=f"validation split (default: 0, or {EARLY_STOPPING_VALIDATION} with --early-stopping)")
     p.add_argument("--scale", default="minmax", choices=["minmax", "standard", "none"],
                    help="input scaling fitted on the training split (default: minmax, to [0, 1])")
-    p.add_argument("--activation", default="sigmoid", choices=ACTIVATIONS.names(), help="hidden layers' activation (default: sigmoid)")
-    p.add_argument("--output-activation", default=None, choices=ACTIVATIONS.names(), help="output layer's activation (default: as --activation)")
-    p.add_argument("--cost", default="quadratic", help=f"one of {', '.join(COSTS.names())} (default: quadratic)")
-    p.add_argument("--initializer", default="uniform", help=f"one of {', '.join(INITIALIZERS.names())} (default: uniform)")
+    # names checked by the registry (not argparse choices), so aliases such as
+    # leaky-relu work as they do for --cost, and a wrong name is a one-line error
+    hidden = ", ".join(n for n in ACTIVATIONS.names() if n != "softmax")
+    p.add_argument("--activation", default="sigmoid", metavar="NAME",
+                   help=f"hidden layers' activation: one of {hidden} (default: sigmoid)")
+    p.add_argument("--output-activation", default=None, metavar="NAME",
+                   help=f"output layer's activation: one of {', '.join(ACTIVATIONS.names())} (default: as --activation)")
+    p.add_argument("--cost", default="quadratic", metavar="NAME", help=f"one of {', '.join(COSTS.names())} (default: quadratic)")
+    p.add_argument("--initializer", default="uniform", metavar="NAME", help=f"one of {', '.join(INITIALIZERS.names())} (default: uniform)")
     p.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="(default: float64)")
-    p.add_argument("--optimizer", default="sgd", help=f"one of {', '.join(OPTIMIZERS.names())} (default: sgd)")
+    p.add_argument("--optimizer", default="sgd", metavar="NAME", help=f"one of {', '.join(OPTIMIZERS.names())} (default: sgd)")
     p.add_argument("--momentum", type=float, default=None, help="momentum of momentum/nesterov (default: 0.9)")
     p.add_argument("--weight-decay", type=float, default=None, help="L2 weight decay on the weights, not the biases (default: 0)")
     p.add_argument("--schedule", default=None, metavar="SPEC", help="learning-rate schedule: step:STEP_SIZE:GAMMA or exponential:GAMMA")
