@@ -254,3 +254,32 @@ def test_evaluate_a_model_without_recorded_data_needs_data(tmp_path, cli):
     assert json.loads(result.stdout)["samples"] == 4
     result = cli("evaluate", str(tmp_path / "bare.json"), "--data", "iris")
     assert result.returncode == 1 and "has 4 features and 3 target column(s); the model expects 2 and 1" in result.stderr
+
+
+ISSUE_5 = ["train", "--data", "digits", "--layers", "64", "100", "10", "--activation", "relu",
+           "--output-activation", "softmax", "--cost", "cross-entropy", "--optimizer", "adam",
+           "--learning-rate", "0.001", "--epochs", "50", "--batch-size", "32", "--seed", "1"]
+
+
+def test_the_command_of_issue_5_runs_as_written(cli, tmp_path):
+    """Issue 5's command, word for word (plus --out/--json).
+
+    It gets 97.8 % on the CLI's split of seed 1 (7 errors in 359). On that split the
+    recipe gives 97.5-98.9 % over network seeds 0-7 (mean 98.3 %), and scikit-learn's
+    default MLPClassifier (pixels / 16) 98.1-98.9 % for random_state 0-2 (mean 98.5 %).
+    Over the CLI's splits of seeds 0-7 the command gets 96.4-98.9 % (mean 97.6 %) and
+    scikit-learn 96.1-99.7 % (mean 97.9 %); standardising, dividing by 16, He or Xavier
+    initialisation, or weight decay 1e-4 move the mean by under 0.3 % (one sample). So
+    the floor here is 97 %; the issue's 98.5 % is asserted in tests/test_digits_adam.py.
+    """
+    model = tmp_path / "adam.json"
+    result = cli(*ISSUE_5, "--out", str(model), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["activations"] == ["relu", "softmax"] and summary["cost_function"] == "cross_entropy"
+    assert summary["optimizer"]["name"] == "adam" and summary["optimizer"]["learning_rate"] == 0.001
+    assert summary["epochs_run"] == 50 and summary["samples"]["test"] == 359
+    assert summary["test"]["accuracy"] >= 0.97
+    assert "epoch 50/50" in result.stderr
+    report = json.loads(cli("evaluate", str(model), "--json").stdout)
+    assert report["accuracy"] == summary["test"]["accuracy"] and report["cost"] == summary["test"]["cost"]
