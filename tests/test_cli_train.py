@@ -163,6 +163,9 @@ def test_train_and_evaluate_a_csv_file_with_text_labels(tmp_path, cli):
         (["train", "--data", "moons", "--momentum", "0.9"], "does not take momentum"),
         (["train", "--data", "digits", "--hidden", "30", "--activation", "relu", "--output-activation",
           "identity", "--learning-rate", "50", "--epochs", "5"], "diverged: cost became"),
+        (["train", "--data", "digits", "--epochs", "500", "--out", "no/such/folder/m.json"],
+         "--out no/such/folder/m.json: folder no/such/folder does not exist"),
+        (["train", "--data", "digits", "--epochs", "500", "--out", "."], "--out . is a folder; give a file name"),
         (["evaluate", "missing.json"], "does not exist"),
     ],
 )

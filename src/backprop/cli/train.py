@@ -123,6 +123,12 @@ def run(args: argparse.Namespace) -> int:
         validation_fraction = EARLY_STOPPING_VALIDATION if args.early_stopping is not None else 0.0
     if args.early_stopping is not None and validation_fraction == 0:
         raise ValueError("--early-stopping needs a validation split; give --validation-fraction above 0")
+    if args.out is not None:  # refuse a place the model cannot go before, not after, training
+        out = Path(args.out)
+        if out.is_dir():
+            raise ValueError(f"--out {args.out} is a folder; give a file name for the model, like model.json")
+        if not out.parent.is_dir():
+            raise ValueError(f"--out {args.out}: folder {out.parent} does not exist; create it or save elsewhere")
     options = data_options(args.data_option)
     ds, train_ds, val_ds, test_ds = load_split(args.data, options, seed, args.test_fraction, validation_fraction)
 
