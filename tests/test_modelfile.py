@@ -232,3 +232,31 @@ def test_every_choice_saves_loads_and_predicts_identically(tmp_path, hidden, out
     assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
     assert model.network.cost(scaler.transform(X), T) == net.cost(scaler.transform(X), T)
     assert get_optimizer(model.optimizer).config() == h.settings["optimizer"]
+
+
+def test_a_model_file_written_before_issue_5_still_loads_and_predicts_the_same():
+    """tests/golden/model_issue3.json was written by the code of commit 536583f (issue 3,
+    before issue 5's activations, costs and optimisers) with
+    ``backprop train --data iris --hidden 5 --epochs 20 --seed 3 --learning-rate 1
+    --validation-fraction 0.1 --out model_issue3.json``; the predictions file holds that
+    code's ``load_model(...).predict(X)`` for every 15th iris sample."""
+    from pathlib import Path
+
+    golden = Path(__file__).parent / "golden"
+    model = load_model(golden / "model_issue3.json")
+    expected = json.loads((golden / "model_issue3_predictions.json").read_text())
+    got = model.predict(np.array(expected["inputs"]))
+    assert got.tobytes() == np.array(expected["outputs"]).tobytes()
+    assert model.labels == ["setosa", "versicolor", "virginica"] and model.scaler.kind == "minmax"
+    assert model.history.val_cost and model.metadata["data"]["name"] == "iris"
+
+
+def test_evaluate_reproduces_the_test_split_numbers_an_issue_3_file_recorded(cli):
+    from pathlib import Path
+
+    path = Path(__file__).parent / "golden" / "model_issue3.json"
+    result = cli("evaluate", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    report, recorded = json.loads(result.stdout), load_model(path).metadata["test"]
+    assert report["part"] == "test split" and report["samples"] == recorded["samples"] == 30
+    assert report["cost"] == recorded["cost"] and report["accuracy"] == recorded["accuracy"]
