@@ -260,3 +260,17 @@ def test_evaluate_reproduces_the_test_split_numbers_an_issue_3_file_recorded(cli
     report, recorded = json.loads(result.stdout), load_model(path).metadata["test"]
     assert report["part"] == "test split" and report["samples"] == recorded["samples"] == 30
     assert report["cost"] == recorded["cost"] and report["accuracy"] == recorded["accuracy"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_saved_files_get_ordinary_permissions_and_keep_those_of_the_file_they_replace(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        path = save_model(tmp_path / "new.json", Network([2, 2], seed=0))
+        assert path.stat().st_mode & 0o777 == 0o644  # like any new file, not mkstemp's 0o600
+        os.chmod(path, 0o640)
+        save_model(path, Network([2, 2], seed=1))
+        assert path.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old_umask)
+    assert os.listdir(tmp_path) == ["new.json"]

@@ -17,7 +17,8 @@ import datetime
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -126,10 +127,35 @@ def _write_chunks(f, data: bytes, chunk: int = 1 << 20) -> None:
         f.write(data[start : start + chunk])
 
 
+def _new_temporary_file(path: Path) -> tuple[int, str]:
+    """A new, empty ``.NAME.XXXXXXXX.tmp`` beside ``path``, opened for writing.
+
+    Its permissions are those of the file it will replace, or for a new file those any
+    new file gets (0o666 less the umask), not ``tempfile.mkstemp``'s owner-only 0o600.
+    """
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            try:
+                os.chmod(tmp, mode)
+            except OSError:
+                pass
+        return fd, str(tmp)
+    raise FileExistsError(f"could not create a temporary file beside {path}")
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one."""
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _new_temporary_file(path)
     try:
         with os.fdopen(fd, "wb") as f:
             _write_chunks(f, data)
