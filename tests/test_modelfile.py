@@ -108,6 +108,11 @@ def rewrite(path, change):
         (lambda p: rewrite(p, lambda d: d["network"].update(sizes=[2, 4, 2])), "do not match the weights"),
         (lambda p: rewrite(p, lambda d: d["network"].update(cost="hinge")), "unknown cost 'hinge'"),
         (lambda p: rewrite(p, lambda d: d["network"].update(activations=["sigmoid"])), "do not fit together"),
+        (lambda p: rewrite(p, lambda d: d["network"].update(activations=[[], "sigmoid"])), "activations must be names"),
+        (lambda p: rewrite(p, lambda d: d.update(history={"best_epoch": []})), "best_epoch must be an epoch number"),
+        (lambda p: rewrite(p, lambda d: d.update(history={"settings": 5})), "settings must be a dict"),
+        (lambda p: rewrite(p, lambda d: d.update(history="yes")), "a history must be a dict"),
+        (lambda p: rewrite(p, lambda d: d.update(scaler={"kind": "minmax", "offset": [0.0]})), "lacks 'scale'"),
     ],
 )
 def test_bad_files_give_clear_errors(tmp_path, damage, message):
@@ -274,3 +279,38 @@ def test_saved_files_get_ordinary_permissions_and_keep_those_of_the_file_they_re
     finally:
         os.umask(old_umask)
     assert os.listdir(tmp_path) == ["new.json"]
+
+
+def _entries(d, path=()):
+    """Paths to every entry of a model dict (lists of numbers count as one entry)."""
+    if isinstance(d, dict):
+        for key, value in d.items():
+            yield path + (key,)
+            yield from _entries(value, path + (key,))
+    elif isinstance(d, list) and d and not isinstance(d[0], (int, float)):
+        for i, value in enumerate(d[:2]):
+            yield path + (i,)
+            yield from _entries(value, path + (i,))
+
+
+def test_any_entry_of_the_wrong_kind_is_a_value_error_never_a_crash(tmp_path):
+    from backprop.modelfile import model_from_dict
+
+    net, scaler, h, _ = trained()
+    good = json.loads(save_model(tmp_path / "m.json", net, scaler=scaler, labels=["a", "b", "c"],
+                                 history=h).read_text())
+    model_from_dict(good)
+    tried = 0
+    for path in _entries(good):
+        for bad in (None, 5, "x", [], {}, [1, "a"], True, -1, [[1, 2], [3]], float("nan")):
+            d = json.loads(json.dumps(good))
+            parent = d
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = bad
+            try:
+                model_from_dict(d)
+            except ValueError:
+                pass
+            tried += 1
+    assert tried > 300

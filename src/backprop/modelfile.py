@@ -239,6 +239,8 @@ def model_from_dict(d: Any, source: str = "model file") -> Model:
             f"{source}: {len(sizes)} sizes, {len(activations)} activations and {len(weights)} "
             f"weight matrices do not fit together (need L + 1, L and L)"
         )
+    if not all(isinstance(name, str) for name in activations):
+        raise ValueError(f"{source}: activations must be names like 'sigmoid'; got {activations!r:.80}")
     hidden = activations[:-1]
     if len(set(hidden)) > 1:
         raise ValueError(f"{source}: hidden layers with different activations {hidden} are not supported")
@@ -296,4 +298,9 @@ def load_model(path) -> Model:
             f"model file {path} is not valid JSON (truncated or corrupted?): {error.msg} at "
             f"line {error.lineno}, column {error.colno}"
         ) from None
-    return model_from_dict(d, f"model file {path}")
+    source = f"model file {path}"
+    try:
+        return model_from_dict(d, source)
+    except (TypeError, KeyError, IndexError, AttributeError) as error:
+        # a shape of entry the checks above did not foresee: still one sentence, no traceback
+        raise ValueError(f"{source} is damaged or not a backprop model file ({type(error).__name__}: {error})") from None
