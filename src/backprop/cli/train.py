@@ -24,6 +24,17 @@ DEFAULT_HIDDEN = [30]
 EARLY_STOPPING_VALIDATION = 0.1
 
 
+def layer_size(text: str) -> int:
+    """A layer size on the command line: a whole number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a layer size; sizes are whole numbers ≥ 1, like 64 30 10")
+    return value
+
+
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "train",
@@ -35,10 +46,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
     )
     add_data_arguments(p, required=True)
     shape = p.add_mutually_exclusive_group()
-    shape.add_argument("--layers", type=int, nargs="+", metavar="N",
+    shape.add_argument("--layers", type=layer_size, nargs="+", metavar="N",
                        help="all layer sizes n0 … nL, e.g. 64 30 10 (n0 must equal the data's "
                        "features, nL its target columns)")
-    shape.add_argument("--hidden", type=int, nargs="+", metavar="N",
+    shape.add_argument("--hidden", type=layer_size, nargs="+", metavar="N",
                        help="only the hidden layer sizes; n0 and nL are read off the data "
                        f"(default: --hidden {' '.join(map(str, DEFAULT_HIDDEN))})")
     p.add_argument("--epochs", type=int, default=30, help="passes over the training split (default: 30)")
