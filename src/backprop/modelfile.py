@@ -197,7 +197,11 @@ def save_model(path, net: Network, *, scaler=None, labels=None, history=None, me
         text = json.dumps(d, indent=1, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise ValueError(f"model metadata must be JSON-ready (numbers, strings, lists, dicts): {error}") from None
-    _atomic_write(path, (text + "\n").encode("utf-8"))
+    try:
+        _atomic_write(path, (text + "\n").encode("utf-8"))
+    except OSError as error:  # name the model file, not the temporary one
+        reason = error.strerror or str(error)
+        raise OSError(f"cannot save the model to {path}: {reason} (a file already there is unchanged)") from error
     return path
 
 

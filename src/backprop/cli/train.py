@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import time
@@ -140,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"--out {args.out} is a folder; give a file name for the model, like model.json")
         if not out.parent.is_dir():
             raise ValueError(f"--out {args.out}: folder {out.parent} does not exist; create it or save elsewhere")
+        if not os.access(out.parent, os.W_OK):
+            raise ValueError(f"--out {args.out}: folder {out.parent} is not writable; save elsewhere")
     options = data_options(args.data_option)
     ds, train_ds, val_ds, test_ds = load_split(args.data, options, seed, args.test_fraction, validation_fraction)
 
