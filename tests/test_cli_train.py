@@ -288,3 +288,18 @@ def test_the_command_of_issue_5_runs_as_written(cli, tmp_path):
     assert "epoch 50/50" in result.stderr
     report = json.loads(cli("evaluate", str(model), "--json").stdout)
     assert report["accuracy"] == summary["test"]["accuracy"] and report["cost"] == summary["test"]["cost"]
+
+
+def test_the_notes_single_sample_is_not_scaled_away(cli, tmp_path):
+    """A scaler fitted to one sample maps every input to 0; by default the note's example
+    trains on its own input (0.1, 0.9)."""
+    from backprop.modelfile import load_model
+
+    model = tmp_path / "note.json"
+    result = cli("train", "--data", "note", "--epochs", "3", "--seed", "0", "--quiet", "--json", "--out", str(model))
+    assert result.returncode == 0, result.stderr
+    loaded = load_model(model)
+    assert loaded.metadata["data"]["scale"] == "none"
+    np.testing.assert_array_equal(loaded.transform([[0.1, 0.9]]), [[0.1, 0.9]])
+    iris = cli("train", "--data", "iris", "--epochs", "1", "--seed", "0", "--quiet", "--out", str(model))
+    assert iris.returncode == 0 and load_model(model).metadata["data"]["scale"] == "minmax"

@@ -70,8 +70,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--test-fraction", type=float, default=0.2, help="held-out test split (default: 0.2)")
     p.add_argument("--validation-fraction", type=float, default=None,
                    help=f"validation split (default: 0, or {EARLY_STOPPING_VALIDATION} with --early-stopping)")
-    p.add_argument("--scale", default="minmax", choices=["minmax", "standard", "none"],
-                   help="input scaling fitted on the training split (default: minmax, to [0, 1])")
+    p.add_argument("--scale", default=None, choices=["minmax", "standard", "none"],
+                   help="input scaling fitted on the training split (default: minmax, to [0, 1]; "
+                   "none when the training split is a single sample, like the note's)")
     # names checked by the registry (not argparse choices), so aliases such as
     # leaky-relu work as they do for --cost, and a wrong name is a one-line error
     hidden = ", ".join(n for n in ACTIVATIONS.names() if n != "softmax")
@@ -149,7 +150,11 @@ def run(args: argparse.Namespace) -> int:
     from ..preprocessing import scale_datasets
 
     raw_train = train_ds
-    scaler, train_ds, val_ds, test_ds = scale_datasets(args.scale, train_ds, val_ds, test_ds)
+    scale = args.scale
+    if scale is None:
+        # one sample has no range or spread: a fitted scaler would map every input to 0
+        scale = "none" if len(train_ds) < 2 else "minmax"
+    scaler, train_ds, val_ds, test_ds = scale_datasets(scale, train_ds, val_ds, test_ds)
     sizes = resolve_sizes(args, ds.n_features, ds.n_outputs, args.data)
     net = Network(
         sizes,
@@ -226,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
                 "test_fraction": args.test_fraction,
                 "validation_fraction": validation_fraction,
                 "stratified": True,
-                "scale": args.scale,
+                "scale": scale,
             },
             "seed": seed,
             "command": "backprop " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
