@@ -303,3 +303,22 @@ def test_the_notes_single_sample_is_not_scaled_away(cli, tmp_path):
     np.testing.assert_array_equal(loaded.transform([[0.1, 0.9]]), [[0.1, 0.9]])
     iris = cli("train", "--data", "iris", "--epochs", "1", "--seed", "0", "--quiet", "--out", str(model))
     assert iris.returncode == 0 and load_model(model).metadata["data"]["scale"] == "minmax"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"format": "backprop-model", "version": 99}', "format version 99, newer than this backprop reads (up to 1); upgrade backprop"),
+        ('{"model_type": "keras", "layers": []}', "is not a backprop model file (format None, expected 'backprop-model')"),
+        ('{"format": "backprop-model", "version": 1, "network": {"sizes": [2, 2', "not valid JSON (truncated or corrupted?)"),
+        ("", "is empty"),
+    ],
+)
+def test_evaluate_and_predict_refuse_bad_model_files_in_one_line(cli, tmp_path, content, message):
+    model = tmp_path / "model.json"
+    model.write_text(content)
+    (tmp_path / "in.csv").write_text("0.1,0.9\n")
+    for args in (["evaluate", str(model), "--data", "xor"], ["predict", str(model), "--input", str(tmp_path / "in.csv")]):
+        result = cli(*args)
+        assert result.returncode == 1 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr, result.stderr
