@@ -102,6 +102,13 @@ def test_options_of_issue_5_and_early_stopping(tmp_path, cli):
     assert summary["samples"]["validation"] > 0 and summary["validation"]["accuracy"] > 0.5
     assert summary["stopped_early"] and summary["stop_reason"].startswith("early stopping")
     assert summary["best_epoch"] == summary["epochs_run"] - 3
+    # the network reported and saved is the best epoch's, not the last one's
+    from backprop.modelfile import load_model
+
+    history = load_model(model).history
+    assert history.best_epoch == summary["best_epoch"] and history.val_cost[-1] > min(history.val_cost)
+    assert summary["validation"]["cost"] == pytest.approx(min(history.val_cost), rel=1e-12)
+    assert summary["validation"]["cost"] == pytest.approx(history.val_cost[summary["best_epoch"] - 1], rel=1e-12)
     evaluated = json.loads(cli("evaluate", str(model), "--json").stdout)
     assert evaluated["accuracy"] == summary["test"]["accuracy"]
 
@@ -139,6 +146,13 @@ def test_train_and_evaluate_a_csv_file_with_text_labels(tmp_path, cli):
         (["train", "--data", "digits", "--layers", "64", "30", "9"], "has 10 target column"),
         (["train", "--data", "nope"], "unknown data set 'nope'"),
         (["train", "--data", "moons", "--cost", "hinge"], "unknown cost 'hinge'"),
+        (["train", "--data", "moons", "--activation", "swish"],
+         "unknown activation 'swish'; expected one of sigmoid, tanh, relu, leaky_relu, identity, softmax"),
+        (["train", "--data", "moons", "--output-activation", "swish"], "unknown activation 'swish'; expected one of"),
+        (["train", "--data", "moons", "--activation", "softmax"], "is for the output layer only"),
+        (["train", "--data", "moons", "--optimizer", "adamw"], "unknown optimizer 'adamw'; expected one of sgd, momentum"),
+        (["train", "--data", "moons", "--initializer", "zeros"], "unknown initializer 'zeros'; expected one of"),
+        (["train", "--data", "moons", "--layers", "2"], "--layers needs at least the input and output sizes"),
         (["train", "--data", "moons", "--data-option", "bogus=1"], "no option 'bogus'"),
         (["train", "--data", "moons", "--data-option", "bogus"], "written KEY=VALUE"),
         (["train", "--data", "moons", "--epochs", "0"], "epochs must be a positive integer"),
@@ -148,6 +162,9 @@ def test_train_and_evaluate_a_csv_file_with_text_labels(tmp_path, cli):
         (["train", "--data", "moons", "--momentum", "0.9"], "does not take momentum"),
         (["train", "--data", "digits", "--hidden", "30", "--activation", "relu", "--output-activation",
           "identity", "--learning-rate", "50", "--epochs", "5"], "diverged: cost became"),
+        (["train", "--data", "digits", "--epochs", "500", "--out", "no/such/folder/m.json"],
+         "--out no/such/folder/m.json: folder no/such/folder does not exist"),
+        (["train", "--data", "digits", "--epochs", "500", "--out", "."], "--out . is a folder; give a file name"),
         (["evaluate", "missing.json"], "does not exist"),
     ],
 )
@@ -157,6 +174,29 @@ def test_bad_arguments_give_one_line_errors(cli, tmp_path, args, message):
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert message in result.stderr
+
+
+def test_names_take_the_registries_aliases(cli):
+    result = cli("train", "--data", "moons", "--hidden", "4", "--activation", "leaky-relu",
+                 "--output-activation", "sigmoid", "--cost", "binary-cross-entropy", "--initializer",
+                 "kaiming", "--epochs", "1", "--seed", "0", "--quiet", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["activations"] == ["leaky_relu", "sigmoid"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--layers", "64", "x", "10"], "argument --layers: 'x' is not a layer size; sizes are whole numbers ≥ 1"),
+        (["--hidden", "0"], "argument --hidden: '0' is not a layer size"),
+        (["--epochs", "many"], "argument --epochs: invalid int value: 'many'"),
+        (["--scale", "log"], "argument --scale: invalid choice: 'log'"),
+    ],
+)
+def test_argument_syntax_errors_end_with_a_line_naming_the_flag(cli, args, message):
+    result = cli("train", "--data", "digits", *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert message in result.stderr.strip().splitlines()[-1]
 
 
 def test_predict_errors(trained, cli, tmp_path):
@@ -217,3 +257,68 @@ def test_evaluate_a_model_without_recorded_data_needs_data(tmp_path, cli):
     assert json.loads(result.stdout)["samples"] == 4
     result = cli("evaluate", str(tmp_path / "bare.json"), "--data", "iris")
     assert result.returncode == 1 and "has 4 features and 3 target column(s); the model expects 2 and 1" in result.stderr
+
+
+ISSUE_5 = ["train", "--data", "digits", "--layers", "64", "100", "10", "--activation", "relu",
+           "--output-activation", "softmax", "--cost", "cross-entropy", "--optimizer", "adam",
+           "--learning-rate", "0.001", "--epochs", "50", "--batch-size", "32", "--seed", "1"]
+
+
+def test_the_command_of_issue_5_runs_as_written(cli, tmp_path):
+    """Issue 5's command, word for word (plus --out/--json).
+
+    It gets 97.8 % on the CLI's split of seed 1 (7 errors in 359). On that split the
+    recipe gives 97.5-98.9 % over network seeds 0-7 (mean 98.3 %), and scikit-learn's
+    default MLPClassifier (pixels / 16) 98.1-98.9 % for random_state 0-2 (mean 98.5 %).
+    Over the CLI's splits of seeds 0-7 the command gets 96.4-98.9 % (mean 97.6 %) and
+    scikit-learn 96.1-99.7 % (mean 97.9 %). Other defaults do not close the gap: dividing
+    by 16, He or Xavier initialisation, weight decay 1e-4, or standardising with He move
+    the mean by under 0.3 % (one sample); standardising with the note's uniform weights
+    lowers it to 96.3 %. So the floor here is 97 %; the issue's 98.5 % is asserted on the
+    split quoted for it in tests/test_digits_adam.py.
+    """
+    model = tmp_path / "adam.json"
+    result = cli(*ISSUE_5, "--out", str(model), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["activations"] == ["relu", "softmax"] and summary["cost_function"] == "cross_entropy"
+    assert summary["optimizer"]["name"] == "adam" and summary["optimizer"]["learning_rate"] == 0.001
+    assert summary["epochs_run"] == 50 and summary["samples"]["test"] == 359
+    assert summary["test"]["accuracy"] >= 0.97
+    assert "epoch 50/50" in result.stderr
+    report = json.loads(cli("evaluate", str(model), "--json").stdout)
+    assert report["accuracy"] == summary["test"]["accuracy"] and report["cost"] == summary["test"]["cost"]
+
+
+def test_the_notes_single_sample_is_not_scaled_away(cli, tmp_path):
+    """A scaler fitted to one sample maps every input to 0; by default the note's example
+    trains on its own input (0.1, 0.9)."""
+    from backprop.modelfile import load_model
+
+    model = tmp_path / "note.json"
+    result = cli("train", "--data", "note", "--epochs", "3", "--seed", "0", "--quiet", "--json", "--out", str(model))
+    assert result.returncode == 0, result.stderr
+    loaded = load_model(model)
+    assert loaded.metadata["data"]["scale"] == "none"
+    np.testing.assert_array_equal(loaded.transform([[0.1, 0.9]]), [[0.1, 0.9]])
+    iris = cli("train", "--data", "iris", "--epochs", "1", "--seed", "0", "--quiet", "--out", str(model))
+    assert iris.returncode == 0 and load_model(model).metadata["data"]["scale"] == "minmax"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"format": "backprop-model", "version": 99}', "format version 99, newer than this backprop reads (up to 1); upgrade backprop"),
+        ('{"model_type": "keras", "layers": []}', "is not a backprop model file (format None, expected 'backprop-model')"),
+        ('{"format": "backprop-model", "version": 1, "network": {"sizes": [2, 2', "not valid JSON (truncated or corrupted?)"),
+        ("", "is empty"),
+    ],
+)
+def test_evaluate_and_predict_refuse_bad_model_files_in_one_line(cli, tmp_path, content, message):
+    model = tmp_path / "model.json"
+    model.write_text(content)
+    (tmp_path / "in.csv").write_text("0.1,0.9\n")
+    for args in (["evaluate", str(model), "--data", "xor"], ["predict", str(model), "--input", str(tmp_path / "in.csv")]):
+        result = cli(*args)
+        assert result.returncode == 1 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr, result.stderr

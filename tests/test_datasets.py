@@ -85,6 +85,23 @@ def test_bundled_files_load_without_pickle():
             assert all(data[k].dtype == np.uint8 for k in data.files)
 
 
+def test_bundled_files_are_declared_as_package_data():
+    """Every file in datasets/data/ is matched by pyproject's package-data, so a wheel
+    (``pip install .``, not only an editable install) carries it."""
+    import fnmatch
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib")
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["backprop"]
+    package = root / "src" / "backprop"
+    files = [p.relative_to(package).as_posix() for p in (package / "datasets" / "data").iterdir()]
+    assert {"datasets/data/digits.npz", "datasets/data/iris.npz"} <= set(files)
+    for name in files:
+        assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), f"{name} is not in package-data"
+
+
 @pytest.mark.parametrize("name", GENERATED)
 def test_generators_are_seeded(name):
     a, b = load_dataset(name, seed=3), load_dataset(name, seed=3)

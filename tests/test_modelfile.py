@@ -108,6 +108,11 @@ def rewrite(path, change):
         (lambda p: rewrite(p, lambda d: d["network"].update(sizes=[2, 4, 2])), "do not match the weights"),
         (lambda p: rewrite(p, lambda d: d["network"].update(cost="hinge")), "unknown cost 'hinge'"),
         (lambda p: rewrite(p, lambda d: d["network"].update(activations=["sigmoid"])), "do not fit together"),
+        (lambda p: rewrite(p, lambda d: d["network"].update(activations=[[], "sigmoid"])), "activations must be names"),
+        (lambda p: rewrite(p, lambda d: d.update(history={"best_epoch": []})), "best_epoch must be an epoch number"),
+        (lambda p: rewrite(p, lambda d: d.update(history={"settings": 5})), "settings must be a dict"),
+        (lambda p: rewrite(p, lambda d: d.update(history="yes")), "a history must be a dict"),
+        (lambda p: rewrite(p, lambda d: d.update(scaler={"kind": "minmax", "offset": [0.0]})), "lacks 'scale'"),
     ],
 )
 def test_bad_files_give_clear_errors(tmp_path, damage, message):
@@ -140,39 +145,172 @@ def test_a_failed_write_never_replaces_the_good_file(tmp_path, monkeypatch):
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(modelfile, "_write_chunks", half_then_crash)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(OSError, match=r"cannot save the model to .*m\.json: disk full \(simulated\) \(a file already there is unchanged\)"):
         save_model(path, Network([2, 3, 2], seed=2))
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["m.json"]  # the temporary file was removed
 
 
-def test_a_killed_save_never_replaces_the_good_file(tmp_path):
-    """A process saving big models over and over is killed (SIGKILL) mid-write."""
+def test_a_save_killed_mid_write_never_replaces_the_good_file(tmp_path):
+    """A process is killed (SIGKILL, no clean-up possible) halfway through writing the bytes
+    of a new model over a good one: the good file is still there, whole and unchanged."""
     if not hasattr(signal, "SIGKILL"):
         pytest.skip("needs SIGKILL")
-    path = tmp_path / "big.json"
+    path = tmp_path / "model.json"
+    old = Network([30, 20, 10], seed=1)
+    save_model(path, old)
+    before = path.read_bytes()
     script = textwrap.dedent(
         f"""
-        import sys
+        import os, signal
+        import backprop.modelfile as modelfile
         from backprop import Network
-        from backprop.modelfile import save_model
-        nets = [Network([300, 200, 10], seed=s) for s in (1, 2)]
-        print("ready", flush=True)
-        i = 0
-        while True:
-            save_model({str(path)!r}, nets[i % 2])
-            i += 1
+
+        def half_then_killed(f, data, chunk=1 << 20):
+            f.write(data[: len(data) // 2])
+            f.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        modelfile._write_chunks = half_then_killed
+        modelfile.save_model({str(path)!r}, Network([30, 20, 10], seed=2))
         """
     )
-    good = {s: Network([300, 200, 10], seed=s).weights[0] for s in (1, 2)}
-    save_model(path, Network([300, 200, 10], seed=1))
-    for delay in (0.2, 0.45, 0.7):
-        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert proc.stdout.readline().strip() == b"ready"
-        time.sleep(delay)
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
-        model = load_model(path)  # never a half-written file
-        W = model.network.weights[0]
-        assert any(np.array_equal(W, g) for g in good.values())
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    # the kill did land mid-write: a half-written temporary file is left behind ...
+    leftovers = [p for p in tmp_path.iterdir() if p.name != "model.json"]
+    assert len(leftovers) == 1 and leftovers[0].name.endswith(".tmp")
+    assert 0 < leftovers[0].stat().st_size < len(before)
+    # ... and the good file was never touched
+    assert path.read_bytes() == before
+    model = load_model(path)
+    X = np.random.default_rng(0).normal(size=(5, 30))
+    assert model.predict(X).tobytes() == old.predict(X).tobytes()
+
+
+def _every_choice():
+    """Every hidden × output activation with the quadratic cost, and the cross-entropies
+    with the outputs they are meant for; optimisers, initialisers, schedules, weight decay
+    and dtypes taken in turn, so every name of every registry is saved at least once."""
+    from backprop.activations import ACTIVATIONS
+    from backprop.initializers import INITIALIZERS
+    from backprop.optimizers import OPTIMIZERS
+
+    hidden = [name for name in ACTIVATIONS.names() if name != "softmax"]
+    combos = [(h, o, "quadratic") for h in hidden for o in ACTIVATIONS.names()]
+    combos += [(h, "sigmoid", "binary_cross_entropy") for h in hidden]
+    combos += [(h, "softmax", "cross_entropy") for h in hidden]
+    optimizers, initializers = OPTIMIZERS.names(), INITIALIZERS.names()
+    schedules = [None, "step:1:0.5", "exponential:0.9"]
+    return [
+        pytest.param(h, o, c, optimizers[i % len(optimizers)], initializers[i % len(initializers)],
+                     schedules[i % len(schedules)], [0.0, 1e-3][i % 2], ["float64", "float32"][(i // 2) % 2],
+                     id=f"{h}-{o}-{c}-{optimizers[i % len(optimizers)]}")
+        for i, (h, o, c) in enumerate(combos)
+    ]
+
+
+@pytest.mark.parametrize("hidden, output, cost, optimizer, initializer, schedule, decay, dtype", _every_choice())
+def test_every_choice_saves_loads_and_predicts_identically(tmp_path, hidden, output, cost, optimizer,
+                                                           initializer, schedule, decay, dtype):
+    from backprop.optimizers import get_optimizer
+    from backprop.schedules import parse_schedule
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(24, 3)) * 4 + 1
+    T = np.eye(3)[rng.integers(0, 3, size=24)]
+    scaler = get_scaler("standard").fit(X)
+    net = Network([3, 5, 4, 3], seed=1, activation=hidden, output_activation=output, cost=cost,
+                  initializer=initializer, dtype=np.dtype(dtype))
+    options = {"weight_decay": decay, "schedule": None if schedule is None else parse_schedule(schedule)}
+    h = train(net, scaler.transform(X), T, epochs=2, learning_rate=0.01, batch_size=8, seed=0,
+              optimizer=optimizer, optimizer_options=options)
+    path = save_model(tmp_path / "m.json", net, scaler=scaler, labels=["a", "b", "c"], history=h)
+    d = json.loads(path.read_text())
+    assert d["network"]["activations"] == [hidden, hidden, output] and d["network"]["cost"] == cost
+    assert d["network"]["initializer"] == initializer and d["optimizer"]["name"] == optimizer
+
+    model = load_model(path)
+    assert [f.name for f in model.network.activations] == [hidden, hidden, output]
+    assert model.network.cost_function.name == cost and model.network.dtype == np.dtype(dtype)
+    got, expected = model.predict(X), net.predict(scaler.transform(X))
+    assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+    assert model.network.cost(scaler.transform(X), T) == net.cost(scaler.transform(X), T)
+    assert get_optimizer(model.optimizer).config() == h.settings["optimizer"]
+
+
+def test_a_model_file_written_before_issue_5_still_loads_and_predicts_the_same():
+    """tests/golden/model_issue3.json was written by the code of commit 536583f (issue 3,
+    before issue 5's activations, costs and optimisers) with
+    ``backprop train --data iris --hidden 5 --epochs 20 --seed 3 --learning-rate 1
+    --validation-fraction 0.1 --out model_issue3.json``; the predictions file holds that
+    code's ``load_model(...).predict(X)`` for every 15th iris sample."""
+    from pathlib import Path
+
+    golden = Path(__file__).parent / "golden"
+    model = load_model(golden / "model_issue3.json")
+    expected = json.loads((golden / "model_issue3_predictions.json").read_text())
+    got = model.predict(np.array(expected["inputs"]))
+    assert got.tobytes() == np.array(expected["outputs"]).tobytes()
+    assert model.labels == ["setosa", "versicolor", "virginica"] and model.scaler.kind == "minmax"
+    assert model.history.val_cost and model.metadata["data"]["name"] == "iris"
+
+
+def test_evaluate_reproduces_the_test_split_numbers_an_issue_3_file_recorded(cli):
+    from pathlib import Path
+
+    path = Path(__file__).parent / "golden" / "model_issue3.json"
+    result = cli("evaluate", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    report, recorded = json.loads(result.stdout), load_model(path).metadata["test"]
+    assert report["part"] == "test split" and report["samples"] == recorded["samples"] == 30
+    assert report["cost"] == recorded["cost"] and report["accuracy"] == recorded["accuracy"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_saved_files_get_ordinary_permissions_and_keep_those_of_the_file_they_replace(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        path = save_model(tmp_path / "new.json", Network([2, 2], seed=0))
+        assert path.stat().st_mode & 0o777 == 0o644  # like any new file, not mkstemp's 0o600
+        os.chmod(path, 0o640)
+        save_model(path, Network([2, 2], seed=1))
+        assert path.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old_umask)
+    assert os.listdir(tmp_path) == ["new.json"]
+
+
+def _entries(d, path=()):
+    """Paths to every entry of a model dict (lists of numbers count as one entry)."""
+    if isinstance(d, dict):
+        for key, value in d.items():
+            yield path + (key,)
+            yield from _entries(value, path + (key,))
+    elif isinstance(d, list) and d and not isinstance(d[0], (int, float)):
+        for i, value in enumerate(d[:2]):
+            yield path + (i,)
+            yield from _entries(value, path + (i,))
+
+
+def test_any_entry_of_the_wrong_kind_is_a_value_error_never_a_crash(tmp_path):
+    from backprop.modelfile import model_from_dict
+
+    net, scaler, h, _ = trained()
+    good = json.loads(save_model(tmp_path / "m.json", net, scaler=scaler, labels=["a", "b", "c"],
+                                 history=h).read_text())
+    model_from_dict(good)
+    tried = 0
+    for path in _entries(good):
+        for bad in (None, 5, "x", [], {}, [1, "a"], True, -1, [[1, 2], [3]], float("nan")):
+            d = json.loads(json.dumps(good))
+            parent = d
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = bad
+            try:
+                model_from_dict(d)
+            except ValueError:
+                pass
+            tried += 1
+    assert tried > 300

@@ -17,7 +17,8 @@ import datetime
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -126,10 +127,35 @@ def _write_chunks(f, data: bytes, chunk: int = 1 << 20) -> None:
         f.write(data[start : start + chunk])
 
 
+def _new_temporary_file(path: Path) -> tuple[int, str]:
+    """A new, empty ``.NAME.XXXXXXXX.tmp`` beside ``path``, opened for writing.
+
+    Its permissions are those of the file it will replace, or for a new file those any
+    new file gets (0o666 less the umask), not ``tempfile.mkstemp``'s owner-only 0o600.
+    """
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            try:
+                os.chmod(tmp, mode)
+            except OSError:
+                pass
+        return fd, str(tmp)
+    raise FileExistsError(f"could not create a temporary file beside {path}")
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one."""
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _new_temporary_file(path)
     try:
         with os.fdopen(fd, "wb") as f:
             _write_chunks(f, data)
@@ -171,7 +197,11 @@ def save_model(path, net: Network, *, scaler=None, labels=None, history=None, me
         text = json.dumps(d, indent=1, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise ValueError(f"model metadata must be JSON-ready (numbers, strings, lists, dicts): {error}") from None
-    _atomic_write(path, (text + "\n").encode("utf-8"))
+    try:
+        _atomic_write(path, (text + "\n").encode("utf-8"))
+    except OSError as error:  # name the model file, not the temporary one
+        reason = error.strerror or str(error)
+        raise OSError(f"cannot save the model to {path}: {reason} (a file already there is unchanged)") from error
     return path
 
 
@@ -213,6 +243,8 @@ def model_from_dict(d: Any, source: str = "model file") -> Model:
             f"{source}: {len(sizes)} sizes, {len(activations)} activations and {len(weights)} "
             f"weight matrices do not fit together (need L + 1, L and L)"
         )
+    if not all(isinstance(name, str) for name in activations):
+        raise ValueError(f"{source}: activations must be names like 'sigmoid'; got {activations!r:.80}")
     hidden = activations[:-1]
     if len(set(hidden)) > 1:
         raise ValueError(f"{source}: hidden layers with different activations {hidden} are not supported")
@@ -270,4 +302,9 @@ def load_model(path) -> Model:
             f"model file {path} is not valid JSON (truncated or corrupted?): {error.msg} at "
             f"line {error.lineno}, column {error.colno}"
         ) from None
-    return model_from_dict(d, f"model file {path}")
+    source = f"model file {path}"
+    try:
+        return model_from_dict(d, source)
+    except (TypeError, KeyError, IndexError, AttributeError) as error:
+        # a shape of entry the checks above did not foresee: still one sentence, no traceback
+        raise ValueError(f"{source} is damaged or not a backprop model file ({type(error).__name__}: {error})") from None

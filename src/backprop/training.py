@@ -88,10 +88,18 @@ class History:
         if len(set(lengths.values())) > 1:
             raise ValueError(f"a history's series must have one entry per epoch; got lengths {lengths}")
         h.stopped_early = bool(d.get("stopped_early", False))
-        h.stop_reason = d.get("stop_reason")
+        reason = d.get("stop_reason")
+        if reason is not None and not isinstance(reason, str):
+            raise ValueError(f"a history's stop_reason must be text or null; got {reason!r:.60}")
+        h.stop_reason = reason
         best = d.get("best_epoch")
-        h.best_epoch = None if best is None else int(best)
-        h.settings = dict(d.get("settings") or {})
+        if best is not None and (isinstance(best, bool) or not isinstance(best, int)):
+            raise ValueError(f"a history's best_epoch must be an epoch number or null; got {best!r:.60}")
+        h.best_epoch = best
+        settings = d.get("settings") or {}
+        if not isinstance(settings, dict):
+            raise ValueError(f"a history's settings must be a dict; got {type(settings).__name__}")
+        h.settings = dict(settings)
         return h
 
 

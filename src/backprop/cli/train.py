@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import time
@@ -24,6 +25,17 @@ DEFAULT_HIDDEN = [30]
 EARLY_STOPPING_VALIDATION = 0.1
 
 
+def layer_size(text: str) -> int:
+    """A layer size on the command line: a whole number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a layer size; sizes are whole numbers ≥ 1, like 64 30 10")
+    return value
+
+
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "train",
@@ -35,10 +47,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
     )
     add_data_arguments(p, required=True)
     shape = p.add_mutually_exclusive_group()
-    shape.add_argument("--layers", type=int, nargs="+", metavar="N",
+    shape.add_argument("--layers", type=layer_size, nargs="+", metavar="N",
                        help="all layer sizes n0 … nL, e.g. 64 30 10 (n0 must equal the data's "
                        "features, nL its target columns)")
-    shape.add_argument("--hidden", type=int, nargs="+", metavar="N",
+    shape.add_argument("--hidden", type=layer_size, nargs="+", metavar="N",
                        help="only the hidden layer sizes; n0 and nL are read off the data "
                        f"(default: --hidden {' '.join(map(str, DEFAULT_HIDDEN))})")
     p.add_argument("--epochs", type=int, default=30, help="passes over the training split (default: 30)")
@@ -58,14 +70,20 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--test-fraction", type=float, default=0.2, help="held-out test split (default: 0.2)")
     p.add_argument("--validation-fraction", type=float, default=None,
                    help=f"validation split (default: 0, or {EARLY_STOPPING_VALIDATION} with --early-stopping)")
-    p.add_argument("--scale", default="minmax", choices=["minmax", "standard", "none"],
-                   help="input scaling fitted on the training split (default: minmax, to [0, 1])")
-    p.add_argument("--activation", default="sigmoid", choices=ACTIVATIONS.names(), help="hidden layers' activation (default: sigmoid)")
-    p.add_argument("--output-activation", default=None, choices=ACTIVATIONS.names(), help="output layer's activation (default: as --activation)")
-    p.add_argument("--cost", default="quadratic", help=f"one of {', '.join(COSTS.names())} (default: quadratic)")
-    p.add_argument("--initializer", default="uniform", help=f"one of {', '.join(INITIALIZERS.names())} (default: uniform)")
+    p.add_argument("--scale", default=None, choices=["minmax", "standard", "none"],
+                   help="input scaling fitted on the training split (default: minmax, to [0, 1]; "
+                   "none when the training split is a single sample, like the note's)")
+    # names checked by the registry (not argparse choices), so aliases such as
+    # leaky-relu work as they do for --cost, and a wrong name is a one-line error
+    hidden = ", ".join(n for n in ACTIVATIONS.names() if n != "softmax")
+    p.add_argument("--activation", default="sigmoid", metavar="NAME",
+                   help=f"hidden layers' activation: one of {hidden} (default: sigmoid)")
+    p.add_argument("--output-activation", default=None, metavar="NAME",
+                   help=f"output layer's activation: one of {', '.join(ACTIVATIONS.names())} (default: as --activation)")
+    p.add_argument("--cost", default="quadratic", metavar="NAME", help=f"one of {', '.join(COSTS.names())} (default: quadratic)")
+    p.add_argument("--initializer", default="uniform", metavar="NAME", help=f"one of {', '.join(INITIALIZERS.names())} (default: uniform)")
     p.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="(default: float64)")
-    p.add_argument("--optimizer", default="sgd", help=f"one of {', '.join(OPTIMIZERS.names())} (default: sgd)")
+    p.add_argument("--optimizer", default="sgd", metavar="NAME", help=f"one of {', '.join(OPTIMIZERS.names())} (default: sgd)")
     p.add_argument("--momentum", type=float, default=None, help="momentum of momentum/nesterov (default: 0.9)")
     p.add_argument("--weight-decay", type=float, default=None, help="L2 weight decay on the weights, not the biases (default: 0)")
     p.add_argument("--schedule", default=None, metavar="SPEC", help="learning-rate schedule: step:STEP_SIZE:GAMMA or exponential:GAMMA")
@@ -118,13 +136,25 @@ def run(args: argparse.Namespace) -> int:
         validation_fraction = EARLY_STOPPING_VALIDATION if args.early_stopping is not None else 0.0
     if args.early_stopping is not None and validation_fraction == 0:
         raise ValueError("--early-stopping needs a validation split; give --validation-fraction above 0")
+    if args.out is not None:  # refuse a place the model cannot go before, not after, training
+        out = Path(args.out)
+        if out.is_dir():
+            raise ValueError(f"--out {args.out} is a folder; give a file name for the model, like model.json")
+        if not out.parent.is_dir():
+            raise ValueError(f"--out {args.out}: folder {out.parent} does not exist; create it or save elsewhere")
+        if not os.access(out.parent, os.W_OK):
+            raise ValueError(f"--out {args.out}: folder {out.parent} is not writable; save elsewhere")
     options = data_options(args.data_option)
     ds, train_ds, val_ds, test_ds = load_split(args.data, options, seed, args.test_fraction, validation_fraction)
 
     from ..preprocessing import scale_datasets
 
     raw_train = train_ds
-    scaler, train_ds, val_ds, test_ds = scale_datasets(args.scale, train_ds, val_ds, test_ds)
+    scale = args.scale
+    if scale is None:
+        # one sample has no range or spread: a fitted scaler would map every input to 0
+        scale = "none" if len(train_ds) < 2 else "minmax"
+    scaler, train_ds, val_ds, test_ds = scale_datasets(scale, train_ds, val_ds, test_ds)
     sizes = resolve_sizes(args, ds.n_features, ds.n_outputs, args.data)
     net = Network(
         sizes,
@@ -201,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
                 "test_fraction": args.test_fraction,
                 "validation_fraction": validation_fraction,
                 "stratified": True,
-                "scale": args.scale,
+                "scale": scale,
             },
             "seed": seed,
             "command": "backprop " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
