@@ -129,3 +129,20 @@ def test_unknown_names():
 def test_bad_dtype():
     with pytest.raises(ValueError, match="float32 or float64"):
         Network([2, 2], dtype=np.int32)
+
+
+@pytest.mark.parametrize("cost", ["binary_cross_entropy", "cross_entropy"])
+@pytest.mark.parametrize("output", ["tanh", "identity", "relu", "leaky_relu"])
+def test_cross_entropy_needs_probabilities_as_outputs(cost, output):
+    with pytest.raises(ValueError, match=rf"cost '{cost}' takes logarithms.*not '{output}'"):
+        Network([2, 3, 2], seed=0, output_activation=output, cost=cost)
+
+
+@pytest.mark.parametrize(
+    "cost, output", [("cross_entropy", "softmax"), ("binary_cross_entropy", "sigmoid")]
+)
+def test_a_cross_entropy_cost_picks_its_own_output_activation_when_none_is_given(cost, output):
+    net = Network([2, 3, 2], seed=0, activation="relu", cost=cost)
+    assert [f.name for f in net.activations] == ["relu", output]
+    # Sigmoid hidden layers already give probabilities: the output keeps sigmoid.
+    assert Network([2, 3, 2], seed=0, cost=cost).activations[-1].name == "sigmoid"

@@ -34,7 +34,7 @@ def trained(seed=0, **kw):
         {},
         {"dtype": np.float32},
         {"activation": "relu", "output_activation": "softmax", "cost": "cross_entropy", "initializer": "he"},
-        {"activation": "tanh", "cost": "binary_cross_entropy", "initializer": "xavier"},
+        {"activation": "tanh", "output_activation": "sigmoid", "cost": "binary_cross_entropy", "initializer": "xavier"},
     ],
 )
 def test_save_load_predict_is_identical_bit_for_bit(tmp_path, options):

@@ -30,6 +30,9 @@ class Cost:
     ``matching_activation`` names the output activation with which the output δ
     simplifies to δ^(L) = a^(L) − T (sigmoid with binary cross-entropy, softmax with
     categorical cross-entropy); the core uses that exact form for such pairs.
+    ``output_activations`` lists the output activations the cost accepts (``None``:
+    any); the cross-entropies take logarithms of the outputs, which must be
+    probabilities in (0, 1).
     """
 
     name: str
@@ -37,6 +40,7 @@ class Cost:
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
     description: str = ""
     matching_activation: str | None = None
+    output_activations: tuple[str, ...] | None = None
 
     def __call__(self, a: np.ndarray, t: np.ndarray) -> float:
         """The mean over the rows of a batch (or the cost of a single sample)."""
@@ -86,6 +90,7 @@ COSTS.register(
         _binary_cross_entropy_derivative,
         "−Σ_j [T_j ln a_j + (1 − T_j) ln(1 − a_j)]",
         matching_activation="sigmoid",
+        output_activations=("sigmoid", "softmax"),
     ),
     aliases=("bce", "binary_crossentropy"),
 )
@@ -96,6 +101,7 @@ COSTS.register(
         _categorical_cross_entropy_derivative,
         "−Σ_j T_j ln a_j (categorical; with softmax)",
         matching_activation="softmax",
+        output_activations=("softmax", "sigmoid"),
     ),
     aliases=("categorical_cross_entropy", "cce", "crossentropy"),
 )

@@ -20,7 +20,10 @@ class Network:
 
     ``weights[l - 1]`` is the note's W^(l), shape (n_l, n_{l-1} + 1), the biases in its
     last column. Layer l's activation is ``activations[l - 1]``: by default the note's
-    sigmoid everywhere, with the note's quadratic cost.
+    sigmoid everywhere, with the note's quadratic cost. ``output_activation=None``
+    gives the output layer the hidden ``activation``, unless the cost needs
+    probabilities it cannot give: then the cost's own (softmax for
+    ``cross_entropy``, sigmoid for ``binary_cross_entropy``).
 
     >>> net = Network([2, 2, 2], seed=1)
     >>> [W.shape for W in net.weights]
@@ -72,14 +75,31 @@ class Network:
 
     def _set_functions(self, L, activation, output_activation, cost) -> None:
         hidden = get_activation(activation)
-        output = get_activation(output_activation if output_activation is not None else activation)
+        cost_function = get_cost(cost)
+        if output_activation is None:
+            # The output layer takes the hidden activation, unless the cost needs
+            # probabilities that it cannot give: then the cost's matching activation
+            # (softmax for cross-entropy, sigmoid for binary cross-entropy).
+            allowed = cost_function.output_activations
+            if allowed is not None and hidden.name not in allowed:
+                output_activation = cost_function.matching_activation
+            else:
+                output_activation = activation
+        output = get_activation(output_activation)
         if hidden.output_only and L > 1:
             raise ValueError(
                 f"activation {hidden.name!r} is for the output layer only; "
                 f"use it as output_activation"
             )
+        allowed = cost_function.output_activations
+        if allowed is not None and output.name not in allowed:
+            raise ValueError(
+                f"cost {cost_function.name!r} takes logarithms of the outputs, which must be "
+                f"probabilities in (0, 1): use output_activation "
+                f"{' or '.join(repr(a) for a in allowed)}, not {output.name!r}"
+            )
         self.activations: list[Activation] = [hidden] * (L - 1) + [output]
-        self.cost_function: Cost = get_cost(cost)
+        self.cost_function: Cost = cost_function
 
     # -- shape --------------------------------------------------------------------
 
