@@ -40,7 +40,7 @@ __all__ = ["epoch_runner", "numba_available", "NUMBA_LIMIT"]
 #: The compiled path is chosen when batch_size × (number of weights) is at most this;
 #: above it the numpy path's BLAS calls are as fast or faster (measured, see
 #: docs/performance.md).
-NUMBA_LIMIT = 300_000
+NUMBA_LIMIT = 50_000
 
 
 def numba_available() -> bool:
