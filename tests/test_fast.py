@@ -14,6 +14,7 @@ CASES = [
     # sizes, hidden activation, output activation, cost, batch size, samples
     ([2, 2, 2], "sigmoid", None, "quadratic", 1, 9),
     ([2, 3, 1], "sigmoid", None, "quadratic", 4, 11),  # last batch of 3
+    ([5, 9, 4], "sigmoid", None, "quadratic", 1, 13),  # per sample, numpy calls
     ([5, 7, 3], "tanh", "softmax", "cross_entropy", 4, 23),
     ([5, 7, 3], "relu", "sigmoid", "binary_cross_entropy", 3, 22),
     ([5, 7, 4, 3], "leaky_relu", "identity", "quadratic", 5, 23),
@@ -101,13 +102,14 @@ def test_runner_follows_weights_replaced_between_epochs():
     assert _max_difference(ref, fast) <= 1e-12
 
 
-def test_no_allocations_per_step_for_the_notes_network():
+@pytest.mark.parametrize("batch_size", [1, 8])
+def test_no_allocations_per_step_for_the_notes_network(batch_size):
     import tracemalloc
 
     sizes, m = [4, 16, 3], 400
     X, T = _data(sizes, m, np.float64)
     net = Network(sizes, seed=0)
-    run = epoch_runner(net, get_optimizer("sgd", learning_rate=0.5), X, T, 8, use_numba=False)
+    run = epoch_runner(net, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=False)
     order = np.random.default_rng(0).permutation(m)
     run(order)
     tracemalloc.start()
