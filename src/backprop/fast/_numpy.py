@@ -180,6 +180,7 @@ class NumpyEpoch:
         self._t = np.empty((bs, sizes[-1]), dt)
         self._delta = [np.empty((bs, n), dt) for n in sizes[1:]]
         self._tmp = [np.empty((bs, n), dt) for n in sizes[1:]]
+        self._bias_rows = [np.empty((bs, n), dt) for n in sizes[1:]]
         self.change_matrices = [np.empty((n, p + 1), dt) for p, n in zip(sizes[:-1], sizes[1:])]
         self._views: dict[int, tuple] = {}
         fs = net.activations
@@ -214,6 +215,7 @@ class NumpyEpoch:
                 self._t[:r],
                 [d[:r] for d in self._delta],
                 [t[:r] for t in self._tmp],
+                [b[:r] for b in self._bias_rows],
             )
             self._views[r] = views
         return views
@@ -231,10 +233,14 @@ class NumpyEpoch:
         L, X, T = self.L, self.X, self.T
         blocks = [W[:, :-1] for W in weights]
         blocks_t = [B.T for B in blocks]
-        biases = [W[:, -1].reshape(1, -1) for W in weights]  # views of the bias column
-        acts, delta, tmp = self._a[1:], self._delta, self._tmp
+        biases = [W[:, -1] for W in weights]
+        acts, delta, tmp, brows = self._a[1:], self._delta, self._tmp, self._bias_rows
         delta_t = [d.T for d in delta]
-        change = [G[:, :-1] for G in self.change_matrices]
+        delta_row = [d[0] for d in delta]
+        grads = self.change_matrices
+        change = [G[:, :-1] for G in grads]
+        change_bias = [G[:, -1] for G in grads]
+        copyto = np.copyto
         const = self._const
         gamma = np.full((1, self.sizes[-1]), rate, self.dtype)
         matching = self._matching
@@ -244,9 +250,10 @@ class NumpyEpoch:
             a_in = x
             for l in range(L):  # a^(l) = σ(a^(l-1) W^(l)[:, :-1]ᵀ + W^(l)[:, -1]), eqs. (1)–(4)
                 half, one, tiny, top = const[l]
-                a = acts[l]
+                a, b = acts[l], brows[l]
                 matmul(a_in, blocks_t[l], a)
-                add(a, biases[l], a)
+                copyto(b, biases[l])  # contiguous: no buffer for a broadcast operand
+                add(a, b, a)
                 mul(a, half, a)  # σ(z) = (1 + tanh(z/2)) / 2, as activations.sigmoid
                 tanh(a, a)
                 add(a, one, a)
@@ -267,10 +274,10 @@ class NumpyEpoch:
                 sub(const[l][1], a, t)
                 mul(a, t, t)
                 mul(d, t, d)
-            for l in range(L):  # every δ exists: now W ← W − γ δ A
-                mul(delta_t[l], x if l == 0 else acts[l - 1], change[l])
-                sub(blocks[l], change[l], blocks[l])
-                sub(biases[l], delta[l], biases[l])
+            for l in range(L):  # every δ exists: now W ← W − γ δ A, whole matrices
+                matmul(delta_t[l], x if l == 0 else acts[l - 1], change[l])  # γ δ aᵀ
+                copyto(change_bias[l], delta_row[l])  # γ δ · 1, the bias column
+                sub(weights[l], grads[l], weights[l])
 
     def _per_sample_scalar(self, order: np.ndarray, rate: float, weights: list[np.ndarray]) -> None:
         """The note's regime for tiny float64 networks, on Python floats.
@@ -353,7 +360,7 @@ class NumpyEpoch:
         for start in range(0, m, bs):
             idx = order[start : start + bs]
             r = len(idx)
-            a, t, delta, tmp = self._batch_views(r)
+            a, t, delta, tmp, brows = self._batch_views(r)
             # mode="clip" avoids take's buffered copy; the indices were checked above.
             np.take(X, idx, axis=0, out=a[0], mode="clip")
             np.take(T, idx, axis=0, out=t, mode="clip")
@@ -361,7 +368,10 @@ class NumpyEpoch:
             for l in layers:
                 z = delta[l]  # δ^(l+1)'s buffer holds z^(l+1) until δ^(l+1) is computed
                 np.matmul(a[l], blocks[l].T, out=z)
-                z += biases[l]
+                # + the bias column, copied to rows first: numpy allocates a buffer when
+                # an operand is broadcast, but not when copying one.
+                np.copyto(brows[l], biases[l])
+                np.add(z, brows[l], out=z)
                 forward[l](z, a[l + 1])
             # Backpropagation: δ^(L), then δ^(l) = f'(z^(l)) ⊙ δ^(l+1) W^(l+1)[:, :-1],
             # all from the weights before the step. (weights[l] is the note's W^(l+1).)
