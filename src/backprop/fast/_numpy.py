@@ -198,13 +198,7 @@ class NumpyEpoch:
             self._note_network and bs == 1 and dt == np.float64
             and sum(W.size for W in net.weights) <= SCALAR_LIMIT
         )  # fmt: skip
-        if self._note_network and bs == 1:
-            # Constants as arrays of the operands' shape: numpy's fastest ufunc path.
-            info = np.finfo(dt)
-            self._const = [
-                tuple(np.full((1, n), v, dt) for v in (0.5, 1.0, info.tiny, 1.0 - info.epsneg))
-                for n in sizes[1:]
-            ]
+        self._consts: dict = {}
 
     def _batch_views(self, r: int) -> tuple:
         """The first r rows of every buffer (the last batch of an epoch may be shorter)."""
@@ -220,39 +214,53 @@ class NumpyEpoch:
             self._views[r] = views
         return views
 
-    def _per_sample(self, order: np.ndarray, rate: float, weights: list[np.ndarray]) -> None:
-        """The note's own regime: sigmoid layers, one sample a step, W ← W − γ dC/dW.
+    def _note_sgd(self, order: np.ndarray, rate: float, weights: list[np.ndarray]) -> None:
+        """The note's network (sigmoid layers, quadratic cost or binary cross-entropy)
+        with plain gradient descent, any batch size: the batched steps above with
+        fewer numpy calls.
 
-        The same operations as the batched loop, for one row, with fewer calls: the
-        sigmoid's clip as maximum/minimum (what np.clip computes), and γ applied once to
-        δ^(L) (each δ^(l) is linear in δ^(L), so every δ carries the factor γ, and
-        γ dC/dW^(l) = (γδ^(l)) A^(l-1) directly).
+        The sigmoid's clip is written as maximum then minimum (what np.clip computes),
+        constants are arrays of the operands' shape (numpy's fastest path), and γ/r
+        is applied once, to δ^(L): every δ^(l) is linear in δ^(L), so each carries the
+        factor and γ dC/dW^(l) = (γ/r) Σ_s δ_s A_s comes out of one product.
         """
         mul, add, sub, tanh = np.multiply, np.add, np.subtract, np.tanh
-        maximum, minimum, matmul = np.maximum, np.minimum, np.matmul
-        L, X, T = self.L, self.X, self.T
+        maximum, minimum, matmul, copyto, take = np.maximum, np.minimum, np.matmul, np.copyto, np.take
+        add_reduce = np.add.reduce
+        L, X, T, bs = self.L, self.X, self.T, self.batch_size
         blocks = [W[:, :-1] for W in weights]
         blocks_t = [B.T for B in blocks]
         biases = [W[:, -1] for W in weights]
-        acts, delta, tmp, brows = self._a[1:], self._delta, self._tmp, self._bias_rows
-        delta_t = [d.T for d in delta]
-        delta_row = [d[0] for d in delta]
         grads = self.change_matrices
         change = [G[:, :-1] for G in grads]
         change_bias = [G[:, -1] for G in grads]
-        copyto = np.copyto
-        const = self._const
-        gamma = np.full((1, self.sizes[-1]), rate, self.dtype)
         matching = self._matching
-        one_L = const[-1][1]
-        for i in order.tolist():
-            x = X[i : i + 1]
+        hidden = range(L - 2, -1, -1)
+        layers = range(L)
+        per_sample = bs == 1
+        m = len(order)
+        for start in range(0, m, bs):
+            if per_sample:
+                i = int(order[start])
+                r = 1
+                x, t = X[i : i + 1], T[i : i + 1]
+                a_all, _, delta, tmp, brows = self._batch_views(1)
+                const, gamma = self._note_const(1, rate)
+            else:
+                idx = order[start : start + bs]
+                r = len(idx)
+                a_all, t, delta, tmp, brows = self._batch_views(r)
+                x = a_all[0]
+                take(X, idx, axis=0, out=x, mode="clip")  # indices checked in run()
+                take(T, idx, axis=0, out=t, mode="clip")
+                const, gamma = self._note_const(r, rate)
             a_in = x
-            for l in range(L):  # a^(l) = σ(a^(l-1) W^(l)[:, :-1]ᵀ + W^(l)[:, -1]), eqs. (1)–(4)
+            acts = a_all[1:]
+            for l in layers:  # a^(l) = σ(a^(l-1) W^(l)[:, :-1]ᵀ + W^(l)[:, -1]), eqs. (1)–(4)
                 half, one, tiny, top = const[l]
                 a, b = acts[l], brows[l]
                 matmul(a_in, blocks_t[l], a)
-                copyto(b, biases[l])  # contiguous: no buffer for a broadcast operand
+                copyto(b, biases[l])  # bias rows: no numpy buffer for a broadcast operand
                 add(a, b, a)
                 mul(a, half, a)  # σ(z) = (1 + tanh(z/2)) / 2, as activations.sigmoid
                 tanh(a, a)
@@ -261,23 +269,43 @@ class NumpyEpoch:
                 maximum(a, tiny, out=a)
                 minimum(a, top, out=a)
                 a_in = a
-            d, t, aL = delta[L - 1], tmp[L - 1], acts[L - 1]
-            sub(aL, T[i : i + 1], d)  # a − T
+            d, u, aL = delta[L - 1], tmp[L - 1], acts[L - 1]
+            sub(aL, t, d)  # δ^(L) = (a − T) ⊙ a(1 − a), or a − T for cross-entropy
             if not matching:
-                sub(one_L, aL, t)  # ⊙ a(1 − a)
-                mul(aL, t, t)
-                mul(d, t, d)
-            mul(d, gamma, d)
-            for l in range(L - 2, -1, -1):  # δ^(l) from δ^(l+1), weights before the step
-                d, t, a = delta[l], tmp[l], acts[l]
+                sub(const[L - 1][1], aL, u)
+                mul(aL, u, u)
+                mul(d, u, d)
+            mul(d, gamma, d)  # × γ/r
+            for l in hidden:  # δ^(l) from δ^(l+1) and the weights before the step
+                d, u, a = delta[l], tmp[l], acts[l]
                 matmul(delta[l + 1], blocks[l + 1], d)
-                sub(const[l][1], a, t)
-                mul(a, t, t)
-                mul(d, t, d)
-            for l in range(L):  # every δ exists: now W ← W − γ δ A, whole matrices
-                matmul(delta_t[l], x if l == 0 else acts[l - 1], change[l])  # γ δ aᵀ
-                copyto(change_bias[l], delta_row[l])  # γ δ · 1, the bias column
-                sub(weights[l], grads[l], weights[l])
+                sub(const[l][1], a, u)
+                mul(a, u, u)
+                mul(d, u, d)
+            for l in layers:  # (γ/r) δᵀ A^(l-1), bias column (γ/r) Σ_s δ_s
+                a = x if l == 0 else acts[l - 1]
+                matmul(delta[l].T, a, change[l])
+                if per_sample:
+                    copyto(change_bias[l], delta[l][0])
+                else:
+                    add_reduce(delta[l], 0, None, change_bias[l])
+            for W, G in zip(weights, grads):  # every change exists: W ← W − γ dC/dW
+                sub(W, G, W)
+
+    def _note_const(self, r: int, rate: float) -> tuple:
+        """Per layer (½, 1, tiny, 1 − ε) as arrays of r rows, and γ/r for δ^(L)."""
+        key = (r, rate)
+        found = self._consts.get(key)
+        if found is None:
+            dt = self.dtype
+            info = np.finfo(dt)
+            values = (0.5, 1.0, info.tiny, 1.0 - info.epsneg)
+            const = [tuple(np.full((r, n), v, dt) for v in values) for n in self.sizes[1:]]
+            found = (const, np.full((r, self.sizes[-1]), rate / r, dt))
+            if len(self._consts) > 8:
+                self._consts.clear()
+            self._consts[key] = found
+        return found
 
     def _per_sample_scalar(self, order: np.ndarray, rate: float, weights: list[np.ndarray]) -> None:
         """The note's regime for tiny float64 networks, on Python floats.
@@ -355,7 +383,8 @@ class NumpyEpoch:
         if bs == 1 and rate is not None and self._note_network:
             if self._scalar:
                 return self._per_sample_scalar(order, rate, weights)
-            return self._per_sample(order, rate, weights)
+        if rate is not None and self._note_network:
+            return self._note_sgd(order, rate, weights)
         layers = range(L)
         for start in range(0, m, bs):
             idx = order[start : start + bs]
