@@ -200,6 +200,10 @@ def run_config(config, dtype, threads, procs, repeats, log, check=True, memory=T
     return list(rows.values())
 
 
+def _log(text: str) -> None:
+    print(text, flush=True)
+
+
 def _one_line(row) -> str:
     what = f"{row['regime']} {row['sizes']} bs={row['batch_size']} {row['dtype']} {row['threads']}t {row['impl']:<15}"
     if "skipped" in row:
@@ -210,7 +214,7 @@ def _one_line(row) -> str:
 # -- the whole run -----------------------------------------------------------------------
 
 
-def run(quick: bool, out_dir: Path, log=print) -> dict:
+def run(quick: bool, out_dir: Path, log=_log) -> dict:
     started = time.perf_counter()
     cores = os.cpu_count() or 1
     thread_counts = [1] if quick else sorted({1, cores})

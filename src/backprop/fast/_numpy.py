@@ -380,9 +380,8 @@ class NumpyEpoch:
         X, T, L = self.X, self.T, self.L
         forward, backward, output = self._forward, self._backward, self._output
         bs = self.batch_size
-        if bs == 1 and rate is not None and self._note_network:
-            if self._scalar:
-                return self._per_sample_scalar(order, rate, weights)
+        if rate is not None and self._scalar:
+            return self._per_sample_scalar(order, rate, weights)
         if rate is not None and self._note_network:
             return self._note_sgd(order, rate, weights)
         layers = range(L)
@@ -424,11 +423,7 @@ class NumpyEpoch:
             for l in layers:
                 d = delta[l]
                 d *= scale
-                if r == 1:
-                    np.multiply(d.T, a[l], out=grad_blocks[l])  # the outer product δ Aᵀ
-                    np.copyto(grad_biases[l], d[0])
-                else:
-                    np.matmul(d.T, a[l], out=grad_blocks[l])
-                    np.sum(d, axis=0, out=grad_biases[l])
+                np.matmul(d.T, a[l], out=grad_blocks[l])
+                np.add.reduce(d, 0, None, grad_biases[l])
             for W, G in zip(weights, grads):
                 W -= G  # W ← W − γ dC/dW
