@@ -15,6 +15,7 @@ CASES = [
     ([2, 2, 2], "sigmoid", None, "quadratic", 1, 9),
     ([2, 3, 1], "sigmoid", None, "quadratic", 4, 11),  # last batch of 3
     ([5, 9, 4], "sigmoid", None, "quadratic", 1, 13),  # per sample, numpy calls
+    ([6, 12, 3], "sigmoid", None, "quadratic", 20, 50),  # large batches, last of 10
     ([5, 7, 3], "tanh", "softmax", "cross_entropy", 4, 23),
     ([5, 7, 3], "relu", "sigmoid", "binary_cross_entropy", 3, 22),
     ([5, 7, 4, 3], "leaky_relu", "identity", "quadratic", 5, 23),

@@ -159,6 +159,10 @@ def _output_delta_into(f: _act.Activation, cost: _costs.Cost) -> Callable:
 #: 30 calls a step whatever the size).
 SCALAR_LIMIT = 64
 
+#: Batches of at most this many rows get their constants as arrays of the operands'
+#: shape (numpy's fastest path for small arrays).
+SMALL_BATCH = 16
+
 
 class NumpyEpoch:
     """``run(order)``: one epoch of steps over the rows ``order`` of (X, T), in batches."""
@@ -180,7 +184,8 @@ class NumpyEpoch:
         self._t = np.empty((bs, sizes[-1]), dt)
         self._delta = [np.empty((bs, n), dt) for n in sizes[1:]]
         self._tmp = [np.empty((bs, n), dt) for n in sizes[1:]]
-        self._bias_rows = [np.empty((bs, n), dt) for n in sizes[1:]]
+        self._bias_rows = self._tmp  # the forward pass's bias rows; f'(z) comes later
+        self._ones = np.ones(bs, dt)
         self.change_matrices = [np.empty((n, p + 1), dt) for p, n in zip(sizes[:-1], sizes[1:])]
         self._views: dict[int, tuple] = {}
         fs = net.activations
@@ -226,8 +231,10 @@ class NumpyEpoch:
         """
         mul, add, sub, tanh = np.multiply, np.add, np.subtract, np.tanh
         maximum, minimum, matmul, copyto, take = np.maximum, np.minimum, np.matmul, np.copyto, np.take
-        add_reduce = np.add.reduce
+        clip = np.clip
         L, X, T, bs = self.L, self.X, self.T, self.batch_size
+        bias_copy = [np.empty(n, self.dtype) for n in self.sizes[1:]]
+        ones = self._ones
         blocks = [W[:, :-1] for W in weights]
         blocks_t = [B.T for B in blocks]
         biases = [W[:, -1] for W in weights]
@@ -254,20 +261,30 @@ class NumpyEpoch:
                 take(X, idx, axis=0, out=x, mode="clip")  # indices checked in run()
                 take(T, idx, axis=0, out=t, mode="clip")
                 const, gamma = self._note_const(r, rate)
+            small = r <= SMALL_BATCH
             a_in = x
             acts = a_all[1:]
             for l in layers:  # a^(l) = σ(a^(l-1) W^(l)[:, :-1]ᵀ + W^(l)[:, -1]), eqs. (1)–(4)
                 half, one, tiny, top = const[l]
                 a, b = acts[l], brows[l]
                 matmul(a_in, blocks_t[l], a)
-                copyto(b, biases[l])  # bias rows: no numpy buffer for a broadcast operand
+                # + the bias column as rows (a broadcast operand would make numpy
+                # allocate a buffer; copying from a contiguous copy is the fast way)
+                if per_sample:
+                    copyto(b, biases[l])
+                else:
+                    copyto(bias_copy[l], biases[l])
+                    copyto(b, bias_copy[l])
                 add(a, b, a)
                 mul(a, half, a)  # σ(z) = (1 + tanh(z/2)) / 2, as activations.sigmoid
                 tanh(a, a)
                 add(a, one, a)
                 mul(a, half, a)
-                maximum(a, tiny, out=a)
-                minimum(a, top, out=a)
+                if small:
+                    maximum(a, tiny, out=a)
+                    minimum(a, top, out=a)
+                else:
+                    clip(a, tiny, top, out=a)  # one pass over a large batch
                 a_in = a
             d, u, aL = delta[L - 1], tmp[L - 1], acts[L - 1]
             sub(aL, t, d)  # δ^(L) = (a − T) ⊙ a(1 − a), or a − T for cross-entropy
@@ -288,20 +305,25 @@ class NumpyEpoch:
                 if per_sample:
                     copyto(change_bias[l], delta[l][0])
                 else:
-                    add_reduce(delta[l], 0, None, change_bias[l])
+                    matmul(ones[:r], delta[l], change_bias[l])  # Σ_s δ_s
             for W, G in zip(weights, grads):  # every change exists: W ← W − γ dC/dW
                 sub(W, G, W)
 
     def _note_const(self, r: int, rate: float) -> tuple:
-        """Per layer (½, 1, tiny, 1 − ε) as arrays of r rows, and γ/r for δ^(L)."""
+        """Per layer (½, 1, tiny, 1 − ε), and γ/r for δ^(L): arrays of r rows for small
+        batches, where a call's overhead counts, scalars for larger ones (no memory)."""
         key = (r, rate)
         found = self._consts.get(key)
         if found is None:
             dt = self.dtype
             info = np.finfo(dt)
             values = (0.5, 1.0, info.tiny, 1.0 - info.epsneg)
-            const = [tuple(np.full((r, n), v, dt) for v in values) for n in self.sizes[1:]]
-            found = (const, np.full((r, self.sizes[-1]), rate / r, dt))
+            if r <= SMALL_BATCH:
+                const = [tuple(np.full((r, n), v, dt) for v in values) for n in self.sizes[1:]]
+                found = (const, np.full((r, self.sizes[-1]), rate / r, dt))
+            else:
+                const = [tuple(dt.type(v) for v in values)] * self.L
+                found = (const, dt.type(rate / r))
             if len(self._consts) > 8:
                 self._consts.clear()
             self._consts[key] = found
