@@ -407,6 +407,7 @@ class NumpyEpoch:
         if rate is not None and self._note_network:
             return self._note_sgd(order, rate, weights)
         layers = range(L)
+        bias_copy = [np.empty(n, self.dtype) for n in self.sizes[1:]]
         for start in range(0, m, bs):
             idx = order[start : start + bs]
             r = len(idx)
@@ -420,7 +421,8 @@ class NumpyEpoch:
                 np.matmul(a[l], blocks[l].T, out=z)
                 # + the bias column, copied to rows first: numpy allocates a buffer when
                 # an operand is broadcast, but not when copying one.
-                np.copyto(brows[l], biases[l])
+                np.copyto(bias_copy[l], biases[l])
+                np.copyto(brows[l], bias_copy[l])
                 np.add(z, brows[l], out=z)
                 forward[l](z, a[l + 1])
             # Backpropagation: δ^(L), then δ^(l) = f'(z^(l)) ⊙ δ^(l+1) W^(l+1)[:, :-1],
@@ -446,6 +448,6 @@ class NumpyEpoch:
                 d = delta[l]
                 d *= scale
                 np.matmul(d.T, a[l], out=grad_blocks[l])
-                np.add.reduce(d, 0, None, grad_biases[l])
+                np.matmul(self._ones[:r], d, out=grad_biases[l])  # Σ_s δ_s
             for W, G in zip(weights, grads):
                 W -= G  # W ← W − γ dC/dW
