@@ -13,7 +13,7 @@ def _rate(row) -> str:
     if "rate_median" not in row:
         return "—"
     spread = f"{row['rate_min']:,.0f}–{row['rate_max']:,.0f}"
-    return f"{row['rate_median']:,.0f} ({spread})"
+    return f"{row['rate_median']:,.0f} ({spread}; {row['repeats']})"
 
 
 def _ratio(row, peer) -> str:
@@ -49,7 +49,7 @@ def markdown(results) -> str:
         + ", ".join(f"{p['dtype']} {p['threads']} thread(s) {p['gflops']:.1f} GFLOP/s" for p in results["peak"] if p["gflops"]),
         "",
     ]
-    header = "| regime | sizes | batch | dtype | threads | implementation | rate | ×torch | ×sklearn | ×reference | ×numpy path | GFLOP/s (% peak) | memory MiB |"
+    header = "| regime | sizes | batch | dtype | threads | implementation | rate (median, min–max; repeats) | ×torch | ×sklearn | ×reference | ×numpy path | GFLOP/s (% peak) | memory MiB |"
     lines += [header, "|" + "|".join(["---"] * (header.count("|") - 1)) + "|"]
     for row in results["rows"]:
         if row["regime"] in ("samples", "width"):

@@ -32,6 +32,10 @@ from benchmarks.worker import initial_weights, make_data, orders
 
 ROOT = Path(__file__).resolve().parent
 CHECK_TOLERANCE = 1e-9
+#: Seconds of timing rounds per configuration after which no new round starts (at
+#: least one timed round always runs): a slow peer on a busy machine cannot stretch
+#: the whole run past its 10 minutes.
+CONFIG_BUDGET = 40.0
 
 
 # -- configurations --------------------------------------------------------------------
@@ -131,7 +135,7 @@ def reference_weights(config, epochs: int, m: int, cost: str):
     return net.weights
 
 
-def run_config(config, dtype, threads, procs, repeats, log, check=True, memory=True) -> list[dict]:
+def run_config(config, dtype, threads, procs, repeats, log, check=True, memory=True, budget=None) -> list[dict]:
     """Check, memory and interleaved timing of every implementation for one config."""
     cfg = dict(config, dtype=dtype, seed=0, cost={n: _cost(n) for n in config["impls"]})
     rows = {n: dict(regime=config["regime"], sizes=config["sizes"], batch_size=config["batch_size"],
@@ -172,7 +176,10 @@ def run_config(config, dtype, threads, procs, repeats, log, check=True, memory=T
                 rows[name].update(data_bytes=data, memory_tracemalloc=reply["tracemalloc"], memory_rss=reply["rss"])
     times = {n: [] for n in live}
     peaks = []
+    started = time.perf_counter()
     for r in range(repeats + 1):  # round 0 is the warm-up
+        if r > 1 and budget is not None and time.perf_counter() - started > budget:
+            break  # keeps the whole run within its time; the rows say how many repeats
         if config["regime"] == "L" and "peak" in procs:
             # The machine's limit, measured in the same rounds (the machine is shared).
             peaks.append(procs["peak"].ask(cmd="peak", dtype=dtype).get("gflops"))
@@ -219,6 +226,7 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
     cores = os.cpu_count() or 1
     thread_counts = [1] if quick else sorted({1, cores})
     repeats = 1 if quick else 5
+    budget = None if quick else CONFIG_BUDGET
     results = {"quick": quick, "machine": _machine(cores), "rows": [], "peak": [], "skipped": {}}
     names = impls.NAMES
     for threads in thread_counts:
@@ -231,7 +239,8 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
             for config in regimes(quick):
                 for dtype in config["dtypes"]:
                     reps = repeats if config["regime"] != "L" else max(1, repeats - 2)
-                    results["rows"] += run_config(config, dtype, threads, procs, reps, log, memory=threads == 1)
+                    results["rows"] += run_config(config, dtype, threads, procs, reps, log,
+                                                  memory=threads == 1, budget=budget)  # fmt: skip
             if threads == 1:
                 for config in scaling(quick):
                     results["rows"] += run_config(config, "float64", 1, procs, max(1, repeats - 2), log,
