@@ -173,7 +173,8 @@ def run_config(config, dtype, threads, procs, repeats, log, check=True, memory=T
             reply = procs[name].ask(cmd="memory")
             if "ok" in reply:
                 data = sum(a.nbytes for a in make_data(config["sizes"], 1, dtype, 0)) * config["m"]
-                rows[name].update(data_bytes=data, memory_tracemalloc=reply["tracemalloc"], memory_rss=reply["rss"])
+                rows[name].update(data_bytes=data, memory_tracemalloc=reply["tracemalloc"],
+                                  memory_rss=reply["rss"], model_bytes=reply["model_bytes"])  # fmt: skip
     times = {n: [] for n in live}
     peaks = []
     started = time.perf_counter()

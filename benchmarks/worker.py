@@ -134,13 +134,17 @@ class Worker:
         rss_ok = _reset_peak_rss()
         tracemalloc.start()
         impl = self._make([W.copy() for W in self.W0], self.X, self.T)
-        impl.epoch(orders(len(self.X), 1, self.config["seed"])[0])
+        order = orders(len(self.X), 1, self.config["seed"])[0]
+        if self.name == "sklearn":
+            order = np.arange(len(self.X))  # as timed: its batches in data order, no copy
+        impl.epoch(order)
         _, traced = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         rss = _status()["VmHWM"] - before if rss_ok else None
         del impl
         gc.collect()
-        return {"ok": True, "tracemalloc": traced, "rss": rss}
+        model = sum(W.nbytes for W in self.W0)
+        return {"ok": True, "tracemalloc": traced, "rss": rss, "model_bytes": model}
 
     def time(self, epochs):
         if self.impl is None:

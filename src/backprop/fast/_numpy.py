@@ -270,7 +270,7 @@ class NumpyEpoch:
                 matmul(a_in, blocks_t[l], a)
                 # + the bias column as rows (a broadcast operand would make numpy
                 # allocate a buffer; copying from a contiguous copy is the fast way)
-                if per_sample:
+                if small:
                     copyto(b, biases[l])
                 else:
                     copyto(bias_copy[l], biases[l])
