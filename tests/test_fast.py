@@ -137,6 +137,10 @@ def test_bad_input_is_refused():
     run = epoch_runner(net, opt, X, T, 2)
     with pytest.raises(ValueError, match="sample indices"):
         run(np.array([0, 4]))
+    too_big = epoch_runner(net, opt, X, T, 10)  # a batch of all 4 samples: fine
+    too_big(np.arange(4))
+    with pytest.raises(ValueError, match="at most 4"):
+        too_big(np.arange(8) % 4)
 
 
 # -- the compiled path, only where numba is installed ----------------------------------

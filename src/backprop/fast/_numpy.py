@@ -383,6 +383,12 @@ class NumpyEpoch:
             raise ValueError(f"order must be a 1-D array of sample indices; got shape {order.shape}")
         if order.size and (order.min() < 0 or order.max() >= len(self.X)):
             raise ValueError(f"sample indices must be in 0 … {len(self.X) - 1}")
+        if min(self.batch_size, len(order)) > len(self._t):
+            # The buffers hold min(batch_size, m) rows.
+            raise ValueError(
+                f"a batch of {min(self.batch_size, len(order))} indices is more than the "
+                f"{len(self.X)} samples; use a batch size of at most {len(self.X)}"
+            )
         return order
 
     def __call__(self, order: np.ndarray) -> None:
