@@ -83,7 +83,6 @@ class NumbaEpoch(NumpyEpoch):
         from . import _numba
 
         self._kernel = _numba.run_epoch
-        self._matching = self.net.cost_function.matching_activation == "sigmoid"
 
     def run(self, order: np.ndarray) -> None:
         rate = plain_learning_rate(self.optimizer)
@@ -96,9 +95,6 @@ class NumbaEpoch(NumpyEpoch):
             weights, self.X, self.T, order, self.batch_size, rate,
             self._a, self._delta, self.change_matrices, self._matching,
         )  # fmt: skip
-
-
-NumpyEpoch.path = "numpy"
 
 
 def epoch_runner(net, optimizer: Optimizer, X, T, batch_size: int, *, use_numba: bool | None = None):

@@ -167,6 +167,8 @@ SMALL_BATCH = 16
 class NumpyEpoch:
     """``run(order)``: one epoch of steps over the rows ``order`` of (X, T), in batches."""
 
+    path = "numpy"
+
     def __init__(self, net, optimizer: Optimizer, X: np.ndarray, T: np.ndarray, batch_size: int):
         self.net = net
         self.optimizer = optimizer
