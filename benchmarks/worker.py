@@ -1,0 +1,200 @@
+"""One implementation in its own process, driven by ``benchmarks.run`` over stdin/stdout.
+
+The thread count is fixed when the process starts (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS,
+MKL_NUM_THREADS and NUMBA_NUM_THREADS in its environment, ``torch.set_num_threads``), so
+no two thread pools share a process. Commands, one JSON object a line:
+
+* ``{"cmd": "setup", "config": {...}}``: make the data and initial weights of a config;
+* ``{"cmd": "check", "epochs": E, "m": m, "path": P}``: a short float64 run from the
+  initial weights, final weights saved to P (an .npz) for the driver to compare;
+* ``{"cmd": "memory"}``: peak memory above the data while the implementation is set up
+  and runs one epoch;
+* ``{"cmd": "time", "epochs": E}``: seconds for E epochs (the implementation is made
+  from the initial weights on the first call and keeps training after that);
+* ``{"cmd": "peak", "dtype": D}``: numpy matrix-multiply GFLOP/s in this process;
+* ``{"cmd": "quit"}``.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+from benchmarks import impls
+
+
+def make_data(sizes, m, dtype, seed):
+    """MNIST-shaped random data: inputs in [0, 1), one-hot targets (0/1 for one output)."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((m, sizes[0]), dtype=np.float64)
+    k = sizes[-1]
+    if k == 1:
+        T = rng.integers(0, 2, size=(m, 1)).astype(np.float64)
+    else:
+        T = np.zeros((m, k))
+        T[np.arange(m), rng.integers(0, k, size=m)] = 1.0
+    return X.astype(dtype, copy=False), T.astype(dtype, copy=False)
+
+
+def initial_weights(sizes, dtype, seed):
+    from backprop.initializers import initial_weights as draw
+
+    return draw(sizes, "xavier", seed, dtype)
+
+
+def orders(m, epochs, seed, start=0):
+    """The sample order of each epoch; the same for every implementation."""
+    return [np.random.default_rng([seed, start + e]).permutation(m) for e in range(epochs)]
+
+
+def _status() -> dict[str, int]:
+    out = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0]) * 1024
+    return out
+
+
+def _reset_peak_rss() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets VmHWM, the peak resident set size (Linux ≥ 4.0)
+        return True
+    except OSError:
+        return False
+
+
+def matmul_peak(dtype, n=1024, repeats=7) -> float:
+    """numpy's matrix-multiply GFLOP/s on n × n matrices, the median of ``repeats``."""
+    rng = np.random.default_rng(0)
+    A = rng.random((n, n)).astype(dtype)
+    B = rng.random((n, n)).astype(dtype)
+    C = np.empty((n, n), dtype)
+    np.matmul(A, B, out=C)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        np.matmul(A, B, out=C)
+        times.append(time.perf_counter() - t0)
+    return 2 * n**3 / float(np.median(times)) / 1e9
+
+
+class Worker:
+    def __init__(self, name: str, threads: int):
+        self.name = name
+        self.threads = threads
+        if name == "torch" and impls.available("torch") is None:
+            import torch
+
+            torch.set_num_threads(threads)
+
+    def setup(self, config):
+        self.config = config
+        self.dtype = np.dtype(config["dtype"])
+        sizes = config["sizes"]
+        self.X, self.T = make_data(sizes, config["m"], self.dtype, config["seed"])
+        self.W0 = initial_weights(sizes, self.dtype, config["seed"])
+        self.impl = None
+        self.epochs_done = 0
+        self._make_small(self.W0, self.X, self.T)  # warm-up: imports, numba compilation
+        return {"ok": True}
+
+    def _make(self, weights, X, T):
+        c = self.config
+        return impls.make(self.name, weights, X, T, c["batch_size"], c["learning_rate"], c["cost"][self.name])
+
+    def _make_small(self, weights, X, T):
+        bs = self.config["batch_size"]
+        n = min(len(X), 2 * bs + 1)
+        impl = self._make([W.copy() for W in weights], X[:n], T[:n])
+        impl.epoch(np.arange(n))
+
+    def check(self, epochs, m, path):
+        c = self.config
+        X, T = make_data(c["sizes"], m, np.float64, c["seed"] + 1)
+        W0 = initial_weights(c["sizes"], np.float64, c["seed"])
+        self._make_small(W0, X, T)
+        impl = self._make(W0, X, T)
+        for order in orders(m, epochs, c["seed"]):
+            impl.epoch(order)
+        np.savez(path, *impl.weights())
+        return {"ok": True, "path": getattr(impl, "path", None)}
+
+    def memory(self):
+        gc.collect()
+        before = _status()["VmRSS"]
+        rss_ok = _reset_peak_rss()
+        tracemalloc.start()
+        impl = self._make([W.copy() for W in self.W0], self.X, self.T)
+        order = orders(len(self.X), 1, self.config["seed"])[0]
+        if self.name == "sklearn":
+            order = np.arange(len(self.X))  # as timed: its batches in data order, no copy
+        impl.epoch(order)
+        _, traced = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss = _status()["VmHWM"] - before if rss_ok else None
+        del impl
+        gc.collect()
+        model = sum(W.nbytes for W in self.W0)
+        return {"ok": True, "tracemalloc": traced, "rss": rss, "model_bytes": model}
+
+    def time(self, epochs):
+        if self.impl is None:
+            self.impl = self._make([W.copy() for W in self.W0], self.X, self.T)
+        todo = orders(len(self.X), epochs, self.config["seed"], start=self.epochs_done)
+        if self.name == "sklearn":
+            # MLPClassifier runs its own batches over the data as given (shuffle=False):
+            # no copy of the data per epoch, which favours it.
+            todo = [np.arange(len(self.X))] * epochs
+        self.epochs_done += epochs
+        gc.collect()
+        t0 = time.perf_counter()
+        for order in todo:
+            self.impl.epoch(order)
+        return {"ok": True, "seconds": time.perf_counter() - t0, "path": getattr(self.impl, "path", None)}
+
+
+def main() -> int:
+    name, threads = sys.argv[1], int(sys.argv[2])
+    out = os.fdopen(os.dup(1), "w", buffering=1)
+    sys.stdout = sys.stderr  # libraries' prints must not mix with the replies
+    reason = impls.available(name) if name != "peak" else None
+    worker = None if reason else Worker(name, threads)
+    for line in sys.stdin:
+        msg = json.loads(line)
+        cmd = msg["cmd"]
+        try:
+            if cmd == "quit":
+                break
+            if reason:
+                reply = {"skip": reason}
+            elif cmd == "peak":
+                reply = {"ok": True, "gflops": matmul_peak(np.dtype(msg["dtype"]))}
+            elif cmd == "setup":
+                reply = worker.setup(msg["config"])
+            elif cmd == "check":
+                reply = worker.check(msg["epochs"], msg["m"], msg["path"])
+            elif cmd == "memory":
+                reply = worker.memory()
+            elif cmd == "time":
+                reply = worker.time(msg["epochs"])
+            else:
+                reply = {"error": f"unknown command {cmd!r}"}
+        except impls.Skip as exc:
+            reply = {"skip": str(exc)}
+        except Exception as exc:  # reported by the driver, which goes on with the others
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        out.write(json.dumps(reply) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

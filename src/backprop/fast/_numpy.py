@@ -1,0 +1,461 @@
+"""One epoch of the note's training steps in numpy, into buffers allocated once.
+
+Each step is exactly ``opt.step(net.weights, net._gradients(X[idx], T[idx]))``: the
+forward pass, eqs. (1)–(4), z^(l) = a^(l-1) W^(l)[:, :-1]ᵀ + W^(l)[:, -1] (the bias
+column added, no column of ones), the δ's from l = L down to 1, every change matrix
+δ^(l) A^(l-1) (mean over the batch), and only then the optimiser's update. The same
+numpy operations as ``backprop.core`` are used, in the same order, but written into
+preallocated arrays (``out=``), so for the note's sigmoid, quadratic cost and plain
+gradient descent no array is allocated per step.
+
+Activations, costs and optimisers with no in-place form here are still supported:
+their functions are called as the core calls them (they allocate) and the result is
+copied into the buffer.
+"""
+
+from __future__ import annotations
+
+import math
+from operator import mul
+from typing import Callable
+
+import numpy as np
+
+from .. import activations as _act
+from .. import costs as _costs
+from ..core import output_delta
+from ..optimizers import GradientDescent, Optimizer
+
+__all__ = ["NumpyEpoch", "plain_learning_rate"]
+
+
+def plain_learning_rate(optimizer: Optimizer) -> float | None:
+    """γ if ``optimizer`` is the note's plain W ← W − γ dC/dW for this epoch, else None.
+
+    Only the exact ``GradientDescent`` class without weight decay qualifies; any other
+    optimiser is run through its own ``step``.
+    """
+    if type(optimizer) is not GradientDescent:
+        return None
+    if getattr(optimizer, "weight_decay", 0.0) != 0.0:
+        return None
+    # With a schedule the rate of the epoch just begun (optimisers with schedules).
+    rate = getattr(optimizer, "current_learning_rate", optimizer.learning_rate)
+    return float(rate)
+
+
+# -- activations in place: a = f(z) written into ``out`` ------------------------------
+
+
+def _sigmoid_into(z: np.ndarray, out: np.ndarray) -> None:
+    # The same operations as activations._sigmoid, in the same order.
+    np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    info = np.finfo(out.dtype)
+    np.clip(out, info.tiny, 1.0 - info.epsneg, out=out)
+
+
+def _tanh_into(z, out):
+    np.tanh(z, out=out)
+
+
+def _relu_into(z, out):
+    np.maximum(z, 0.0, out=out)
+
+
+def _identity_into(z, out):
+    np.copyto(out, z)
+
+
+_FORWARD_INTO: dict[Callable, Callable] = {
+    _act._sigmoid: _sigmoid_into,
+    np.tanh: _tanh_into,
+    _act._relu: _relu_into,
+    _act._identity: _identity_into,
+}
+
+
+# -- f'(z) through a, multiplied into g in place: g ← g ⊙ f'(z) -----------------------
+
+
+def _sigmoid_backward(a, g, tmp):
+    # a (1 − a), the note's practical derivative, then the Hadamard product.
+    np.subtract(1.0, a, out=tmp)
+    np.multiply(a, tmp, out=tmp)
+    np.multiply(g, tmp, out=g)
+
+
+def _tanh_backward(a, g, tmp):
+    np.multiply(a, a, out=tmp)
+    np.subtract(1.0, tmp, out=tmp)
+    np.multiply(g, tmp, out=g)
+
+
+def _relu_backward(a, g, tmp):
+    np.greater(a, 0, out=tmp)
+    np.multiply(g, tmp, out=g)
+
+
+def _identity_backward(a, g, tmp):
+    np.multiply(g, 1.0, out=g)
+
+
+_BACKWARD_INTO: dict[Callable, Callable] = {
+    _act._sigmoid_derivative: _sigmoid_backward,
+    _act._tanh_derivative: _tanh_backward,
+    _act._relu_derivative: _relu_backward,
+    _act._identity_derivative: _identity_backward,
+}
+
+
+def _forward_into(f: _act.Activation) -> Callable:
+    special = _FORWARD_INTO.get(f.function)
+    if special is not None:
+        return special
+
+    def generic(z, out):
+        np.copyto(out, f.function(z))
+
+    return generic
+
+
+def _backward_into(f: _act.Activation) -> Callable:
+    if type(f) is _act.Activation and f.derivative in _BACKWARD_INTO:
+        return _BACKWARD_INTO[f.derivative]
+
+    def generic(a, g, tmp):
+        np.copyto(g, f.backward(a, g))
+
+    return generic
+
+
+def _output_delta_into(f: _act.Activation, cost: _costs.Cost) -> Callable:
+    """δ^(L) written into ``d``: dC/da^(L) ⊙ f'(z^(L)), or a^(L) − T for matching pairs."""
+    if cost.matching_activation is not None and cost.matching_activation == f.name:
+
+        def matching(a, t, d, tmp):
+            np.subtract(a, t, out=d)
+
+        return matching
+    if cost.derivative is _costs._quadratic_derivative:
+        backward = _backward_into(f)
+
+        def quadratic(a, t, d, tmp):
+            np.subtract(a, t, out=d)  # dC/da = a − T for C = ½ Σ (a − T)², eq. (5)
+            backward(a, d, tmp)
+
+        return quadratic
+
+    def generic(a, t, d, tmp):
+        np.copyto(d, output_delta(a, t, f, cost))
+
+    return generic
+
+
+#: The per-sample steps of float64 sigmoid networks with at most this many weights run
+#: on Python floats (about 0.2 µs a weight) instead of numpy calls (about 1 µs each, some
+#: 30 calls a step whatever the size).
+SCALAR_LIMIT = 64
+
+#: Batches of at most this many rows get their constants as arrays of the operands'
+#: shape (numpy's fastest path for small arrays).
+SMALL_BATCH = 16
+
+
+class NumpyEpoch:
+    """``run(order)``: one epoch of steps over the rows ``order`` of (X, T), in batches."""
+
+    path = "numpy"
+
+    def __init__(self, net, optimizer: Optimizer, X: np.ndarray, T: np.ndarray, batch_size: int):
+        self.net = net
+        self.optimizer = optimizer
+        self.dtype = net.dtype
+        self.X = X
+        self.T = T
+        self.batch_size = batch_size
+        sizes = net.sizes
+        self.sizes = sizes
+        L = len(sizes) - 1
+        bs = min(batch_size, len(X))
+        dt = self.dtype
+        # a^(0) … a^(L), δ^(1) … δ^(L), f'(z) scratch, change matrices dC/dW^(l).
+        self._a = [np.empty((bs, n), dt) for n in sizes]
+        self._t = np.empty((bs, sizes[-1]), dt)
+        self._delta = [np.empty((bs, n), dt) for n in sizes[1:]]
+        self._tmp = [np.empty((bs, n), dt) for n in sizes[1:]]
+        self._bias_rows = self._tmp  # the forward pass's bias rows; f'(z) comes later
+        self._ones = np.ones(bs, dt)
+        self.change_matrices = [np.empty((n, p + 1), dt) for p, n in zip(sizes[:-1], sizes[1:])]
+        self._views: dict[int, tuple] = {}
+        fs = net.activations
+        self._forward = [_forward_into(f) for f in fs]
+        self._backward = [_backward_into(f) for f in fs]
+        self._output = _output_delta_into(fs[-1], net.cost_function)
+        self.L = L
+        cost = net.cost_function
+        self._matching = cost.matching_activation is not None and cost.matching_activation == fs[-1].name
+        self._note_network = all(f.function is _act._sigmoid for f in fs) and (
+            self._matching or cost.derivative is _costs._quadratic_derivative
+        )
+        # Tiny float64 networks, one sample a step: Python floats beat numpy's per-call cost.
+        self._scalar = (
+            self._note_network and bs == 1 and dt == np.float64
+            and sum(W.size for W in net.weights) <= SCALAR_LIMIT
+        )  # fmt: skip
+        self._consts: dict = {}
+
+    def _batch_views(self, r: int) -> tuple:
+        """The first r rows of every buffer (the last batch of an epoch may be shorter)."""
+        views = self._views.get(r)
+        if views is None:
+            views = (
+                [a[:r] for a in self._a],
+                self._t[:r],
+                [d[:r] for d in self._delta],
+                [t[:r] for t in self._tmp],
+                [b[:r] for b in self._bias_rows],
+            )
+            self._views[r] = views
+        return views
+
+    def _note_sgd(self, order: np.ndarray, rate: float, weights: list[np.ndarray]) -> None:
+        """The note's network (sigmoid layers, quadratic cost or binary cross-entropy)
+        with plain gradient descent, any batch size: the batched steps above with
+        fewer numpy calls.
+
+        The sigmoid's clip is written as maximum then minimum (what np.clip computes),
+        constants are arrays of the operands' shape (numpy's fastest path), and γ/r
+        is applied once, to δ^(L): every δ^(l) is linear in δ^(L), so each carries the
+        factor and γ dC/dW^(l) = (γ/r) Σ_s δ_s A_s comes out of one product.
+        """
+        mul, add, sub, tanh = np.multiply, np.add, np.subtract, np.tanh
+        maximum, minimum, matmul, copyto, take = np.maximum, np.minimum, np.matmul, np.copyto, np.take
+        clip = np.clip
+        L, X, T, bs = self.L, self.X, self.T, self.batch_size
+        bias_copy = [np.empty(n, self.dtype) for n in self.sizes[1:]]
+        ones = self._ones
+        blocks = [W[:, :-1] for W in weights]
+        blocks_t = [B.T for B in blocks]
+        biases = [W[:, -1] for W in weights]
+        grads = self.change_matrices
+        change = [G[:, :-1] for G in grads]
+        change_bias = [G[:, -1] for G in grads]
+        matching = self._matching
+        hidden = range(L - 2, -1, -1)
+        layers = range(L)
+        per_sample = bs == 1
+        m = len(order)
+        for start in range(0, m, bs):
+            if per_sample:
+                i = int(order[start])
+                r = 1
+                x, t = X[i : i + 1], T[i : i + 1]
+                a_all, _, delta, tmp, brows = self._batch_views(1)
+                const, gamma = self._note_const(1, rate)
+            else:
+                idx = order[start : start + bs]
+                r = len(idx)
+                a_all, t, delta, tmp, brows = self._batch_views(r)
+                x = a_all[0]
+                take(X, idx, axis=0, out=x, mode="clip")  # indices checked in run()
+                take(T, idx, axis=0, out=t, mode="clip")
+                const, gamma = self._note_const(r, rate)
+            small = r <= SMALL_BATCH
+            a_in = x
+            acts = a_all[1:]
+            for l in layers:  # a^(l) = σ(a^(l-1) W^(l)[:, :-1]ᵀ + W^(l)[:, -1]), eqs. (1)–(4)
+                half, one, tiny, top = const[l]
+                a, b = acts[l], brows[l]
+                matmul(a_in, blocks_t[l], a)
+                # + the bias column as rows (a broadcast operand would make numpy
+                # allocate a buffer; copying from a contiguous copy is the fast way)
+                if small:
+                    copyto(b, biases[l])
+                else:
+                    copyto(bias_copy[l], biases[l])
+                    copyto(b, bias_copy[l])
+                add(a, b, a)
+                mul(a, half, a)  # σ(z) = (1 + tanh(z/2)) / 2, as activations.sigmoid
+                tanh(a, a)
+                add(a, one, a)
+                mul(a, half, a)
+                if small:
+                    maximum(a, tiny, out=a)
+                    minimum(a, top, out=a)
+                else:
+                    clip(a, tiny, top, out=a)  # one pass over a large batch
+                a_in = a
+            d, u, aL = delta[L - 1], tmp[L - 1], acts[L - 1]
+            sub(aL, t, d)  # δ^(L) = (a − T) ⊙ a(1 − a), or a − T for cross-entropy
+            if not matching:
+                sub(const[L - 1][1], aL, u)
+                mul(aL, u, u)
+                mul(d, u, d)
+            mul(d, gamma, d)  # × γ/r
+            for l in hidden:  # δ^(l) from δ^(l+1) and the weights before the step
+                d, u, a = delta[l], tmp[l], acts[l]
+                matmul(delta[l + 1], blocks[l + 1], d)
+                sub(const[l][1], a, u)
+                mul(a, u, u)
+                mul(d, u, d)
+            for l in layers:  # (γ/r) δᵀ A^(l-1), bias column (γ/r) Σ_s δ_s
+                a = x if l == 0 else acts[l - 1]
+                matmul(delta[l].T, a, change[l])
+                if per_sample:
+                    copyto(change_bias[l], delta[l][0])
+                else:
+                    matmul(ones[:r], delta[l], change_bias[l])  # Σ_s δ_s
+            for W, G in zip(weights, grads):  # every change exists: W ← W − γ dC/dW
+                sub(W, G, W)
+
+    def _note_const(self, r: int, rate: float) -> tuple:
+        """Per layer (½, 1, tiny, 1 − ε), and γ/r for δ^(L): arrays of r rows for small
+        batches, where a call's overhead counts, scalars for larger ones (no memory)."""
+        key = (r, rate)
+        found = self._consts.get(key)
+        if found is None:
+            dt = self.dtype
+            info = np.finfo(dt)
+            values = (0.5, 1.0, info.tiny, 1.0 - info.epsneg)
+            if r <= SMALL_BATCH:
+                const = [tuple(np.full((r, n), v, dt) for v in values) for n in self.sizes[1:]]
+                found = (const, np.full((r, self.sizes[-1]), rate / r, dt))
+            else:
+                const = [tuple(dt.type(v) for v in values)] * self.L
+                found = (const, dt.type(rate / r))
+            if len(self._consts) > 8:
+                self._consts.clear()
+            self._consts[key] = found
+        return found
+
+    def _per_sample_scalar(self, order: np.ndarray, rate: float, weights: list[np.ndarray]) -> None:
+        """The note's regime for tiny float64 networks, on Python floats.
+
+        The same arithmetic as the core, weight by weight: z_j = Σ_i a_i w_ji + w_jn,
+        a_j = (1 + tanh(z_j / 2)) / 2 kept inside (0, 1), δ^(L) = (a − T) ⊙ a(1 − a),
+        δ_i^(l) = a_i(1 − a_i) Σ_j δ_j^(l+1) w_ji^(l+1), and after all δ's,
+        w_ji ← w_ji − γ (δ_j a_i). The weights are read into lists at the start of the
+        epoch and written back at its end.
+        """
+        tanh = math.tanh
+        info = np.finfo(np.float64)
+        tiny, top = float(info.tiny), float(1.0 - info.epsneg)
+        matching = self._matching
+        W = [M.tolist() for M in weights]  # W[l][j] is row j of the note's W^(l+1)
+        L = len(W)
+        X, T = self.X, self.T
+        hidden = range(L - 2, -1, -1)
+        for i in order.tolist():
+            a_in = X[i].tolist()
+            acts = [a_in]
+            for rows in W:  # the forward pass, eqs. (1)–(4)
+                a_out = []
+                for row in rows:
+                    z = sum(map(mul, row, a_in)) + row[-1]
+                    a = (tanh(z * 0.5) + 1.0) * 0.5
+                    a_out.append(tiny if a < tiny else top if a > top else a)
+                acts.append(a_out)
+                a_in = a_out
+            if matching:
+                d = [a - t for a, t in zip(a_in, T[i].tolist())]
+            else:
+                d = [(a - t) * (a * (1.0 - a)) for a, t in zip(a_in, T[i].tolist())]
+            deltas = [d] * L
+            for l in hidden:  # δ^(l+1) from δ^(l+2) and the weights before the step
+                rows = W[l + 1]
+                d = [
+                    sum(map(mul, d, column)) * (a * (1.0 - a))
+                    for column, a in zip(zip(*rows), acts[l + 1])
+                ]
+                deltas[l] = d
+            for rows, d, a_prev in zip(W, deltas, acts):  # every δ exists: update
+                for row, dj in zip(rows, d):
+                    for k, a in enumerate(a_prev):
+                        row[k] -= rate * (dj * a)
+                    row[-1] -= rate * dj
+        for M, rows in zip(weights, W):
+            M[...] = rows
+
+    def _check_order(self, order) -> np.ndarray:
+        order = np.asarray(order)
+        if order.ndim != 1 or (order.size and order.dtype.kind not in "iu"):
+            raise ValueError(f"order must be a 1-D array of sample indices; got shape {order.shape}")
+        if order.size and (order.min() < 0 or order.max() >= len(self.X)):
+            raise ValueError(f"sample indices must be in 0 … {len(self.X) - 1}")
+        if min(self.batch_size, len(order)) > len(self._t):
+            # The buffers hold min(batch_size, m) rows.
+            raise ValueError(
+                f"a batch of {min(self.batch_size, len(order))} indices is more than the "
+                f"{len(self.X)} samples; use a batch size of at most {len(self.X)}"
+            )
+        return order
+
+    def __call__(self, order: np.ndarray) -> None:
+        self.run(order)
+
+    def run(self, order: np.ndarray) -> None:
+        net, opt = self.net, self.optimizer
+        order = self._check_order(order)
+        m = len(order)
+        weights = net.weights  # read each epoch: Network.step replaces the list
+        blocks = [W[:, :-1] for W in weights]
+        biases = [W[:, -1] for W in weights]
+        grads = self.change_matrices
+        grad_blocks = [G[:, :-1] for G in grads]
+        grad_biases = [G[:, -1] for G in grads]
+        rate = plain_learning_rate(opt)
+        X, T, L = self.X, self.T, self.L
+        forward, backward, output = self._forward, self._backward, self._output
+        bs = self.batch_size
+        if rate is not None and self._scalar:
+            return self._per_sample_scalar(order, rate, weights)
+        if rate is not None and self._note_network:
+            return self._note_sgd(order, rate, weights)
+        layers = range(L)
+        bias_copy = [np.empty(n, self.dtype) for n in self.sizes[1:]]
+        for start in range(0, m, bs):
+            idx = order[start : start + bs]
+            r = len(idx)
+            a, t, delta, tmp, brows = self._batch_views(r)
+            # mode="clip" avoids take's buffered copy; the indices were checked above.
+            np.take(X, idx, axis=0, out=a[0], mode="clip")
+            np.take(T, idx, axis=0, out=t, mode="clip")
+            # Forward pass, eqs. (1)–(4): a^(l) = f(a^(l-1) W^(l)[:, :-1]ᵀ + W^(l)[:, -1]).
+            for l in layers:
+                z = delta[l]  # δ^(l+1)'s buffer holds z^(l+1) until δ^(l+1) is computed
+                np.matmul(a[l], blocks[l].T, out=z)
+                # + the bias column, copied to rows first: numpy allocates a buffer when
+                # an operand is broadcast, but not when copying one.
+                np.copyto(bias_copy[l], biases[l])
+                np.copyto(brows[l], bias_copy[l])
+                np.add(z, brows[l], out=z)
+                forward[l](z, a[l + 1])
+            # Backpropagation: δ^(L), then δ^(l) = f'(z^(l)) ⊙ δ^(l+1) W^(l+1)[:, :-1],
+            # all from the weights before the step. (weights[l] is the note's W^(l+1).)
+            output(a[L], t, delta[L - 1], tmp[L - 1])
+            for l in range(L - 2, -1, -1):
+                np.matmul(delta[l + 1], blocks[l + 1], out=delta[l])
+                backward[l](a[l + 1], delta[l], tmp[l])
+            if rate is None:
+                # Change matrices δ^(l+1) A^(l), the mean over the batch, as the core
+                # computes them; then the optimiser's step.
+                for l in layers:
+                    np.matmul(delta[l].T, a[l], out=grad_blocks[l])
+                    np.sum(delta[l], axis=0, out=grad_biases[l])
+                    grads[l] /= r
+                opt.step(weights, grads)
+                continue
+            # Plain gradient descent: γ dC/dW^(l) = (γ/r) Σ_s δ_s A_s, with γ/r applied
+            # to the small δ's instead of the change matrices (the same numbers, to
+            # rounding); every matrix is computed before any weight changes.
+            scale = rate / r
+            for l in layers:
+                d = delta[l]
+                d *= scale
+                np.matmul(d.T, a[l], out=grad_blocks[l])
+                np.matmul(self._ones[:r], d, out=grad_biases[l])  # Σ_s δ_s
+            for W, G in zip(weights, grads):
+                W -= G  # W ← W − γ dC/dW

@@ -1,0 +1,187 @@
+"""The fast epoch runner against the straightforward loop of the training contract:
+``opt.step(net.weights, net._gradients(X[idx], T[idx]))`` for each batch ``idx``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop import Network
+from backprop.fast import epoch_runner
+from backprop.optimizers import Optimizer, get_optimizer
+
+CASES = [
+    # sizes, hidden activation, output activation, cost, batch size, samples
+    ([2, 2, 2], "sigmoid", None, "quadratic", 1, 9),
+    ([2, 3, 1], "sigmoid", None, "quadratic", 4, 11),  # last batch of 3
+    ([5, 9, 4], "sigmoid", None, "quadratic", 1, 13),  # per sample, numpy calls
+    ([6, 12, 3], "sigmoid", None, "quadratic", 20, 50),  # large batches, last of 10
+    ([5, 7, 3], "tanh", "softmax", "cross_entropy", 4, 23),
+    ([5, 7, 3], "relu", "sigmoid", "binary_cross_entropy", 3, 22),
+    ([5, 7, 4, 3], "leaky_relu", "identity", "quadratic", 5, 23),
+    ([4, 6, 6, 2], "sigmoid", "sigmoid", "binary_cross_entropy", 1, 12),
+    ([6, 8, 3], "identity", "tanh", "quadratic", 7, 30),
+]
+
+TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
+
+
+def _data(sizes, m, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, sizes[0])).astype(dtype)
+    T = rng.uniform(0.05, 0.95, size=(m, sizes[-1])).astype(dtype)
+    return X, T
+
+
+def _reference_epoch(net, opt, X, T, order, batch_size):
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        opt.step(net.weights, net._gradients(X[idx], T[idx]))
+
+
+def _max_difference(a, b):
+    return max(float(np.max(np.abs(x - y))) for x, y in zip(a.weights, b.weights))
+
+
+def _networks(sizes, act, out, cost, dtype):
+    net = Network(sizes, seed=3, dtype=dtype, activation=act, output_activation=out, cost=cost)
+    return net, net.copy()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sizes, act, out, cost, batch_size, m", CASES)
+def test_numpy_runner_equals_the_straightforward_loop(sizes, act, out, cost, batch_size, m, dtype):
+    X, T = _data(sizes, m, dtype)
+    ref, fast = _networks(sizes, act, out, cost, dtype)
+    opt_ref = get_optimizer("sgd", learning_rate=0.4)
+    opt_fast = get_optimizer("sgd", learning_rate=0.4)
+    run = epoch_runner(fast, opt_fast, X, T, batch_size, use_numba=False)
+    assert run.path == "numpy"
+    rng = np.random.default_rng(1)
+    for _ in range(3):  # three epochs, each in its own order
+        order = rng.permutation(m)
+        _reference_epoch(ref, opt_ref, X, T, order, batch_size)
+        run(order)
+    assert _max_difference(ref, fast) <= TOLERANCE[dtype]
+    assert all(W.dtype == dtype for W in fast.weights)
+
+
+class _HalfStep(Optimizer):
+    """A non-plain optimiser: W ← W − γ/2 dC/dW, so the runner must call its step."""
+
+    name = "half"
+
+    def step(self, weights, change_matrices):
+        for W, dW in zip(weights, change_matrices):
+            W -= 0.5 * self.learning_rate * dW
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_other_optimizers_get_the_change_matrices(dtype):
+    sizes, m, batch_size = [3, 5, 2], 17, 4
+    X, T = _data(sizes, m, dtype)
+    ref, fast = _networks(sizes, "sigmoid", None, "quadratic", dtype)
+    run = epoch_runner(fast, _HalfStep(0.8), X, T, batch_size)
+    order = np.random.default_rng(2).permutation(m)
+    _reference_epoch(ref, _HalfStep(0.8), X, T, order, batch_size)
+    run(order)
+    assert run.path == "numpy"
+    assert _max_difference(ref, fast) <= TOLERANCE[dtype]
+
+
+def test_runner_follows_weights_replaced_between_epochs():
+    sizes, m = [2, 3, 2], 8
+    X, T = _data(sizes, m, np.float64)
+    ref, fast = _networks(sizes, "sigmoid", None, "quadratic", np.float64)
+    opt_ref, opt_fast = get_optimizer("sgd", learning_rate=0.5), get_optimizer("sgd", learning_rate=0.5)
+    run = epoch_runner(fast, opt_fast, X, T, 3)
+    order = np.arange(m)
+    for net in (ref, fast):
+        net.step(X[:2], T[:2], 0.5)  # Network.step puts new arrays in net.weights
+    _reference_epoch(ref, opt_ref, X, T, order, 3)
+    run(order)
+    assert _max_difference(ref, fast) <= 1e-12
+
+
+@pytest.mark.parametrize("batch_size", [1, 8])
+def test_no_allocations_per_step_for_the_notes_network(batch_size):
+    import tracemalloc
+
+    sizes, m = [40, 320, 30], 96  # one z^(1) of a batch of 8 is 20 KiB, dC/dW^(1) 105 KiB
+    X, T = _data(sizes, m, np.float64)
+    net = Network(sizes, seed=0)
+    run = epoch_runner(net, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=False)
+    order = np.random.default_rng(0).permutation(m)
+    run(order)
+    tracemalloc.start()
+    try:
+        run(order)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Only Python's small objects (views, the epoch's indices as a list of ints: under
+    # 64 bytes a sample), never a batch's array or a matrix.
+    assert peak < 4096 + 64 * m
+
+
+def test_bad_input_is_refused():
+    net = Network([2, 2, 1], seed=0)
+    opt = get_optimizer("sgd")
+    X, T = np.zeros((4, 2)), np.zeros((4, 1))
+    with pytest.raises(ValueError, match="batch size"):
+        epoch_runner(net, opt, X, T, 0)
+    with pytest.raises(ValueError, match=r"shape \(m, 2\)"):
+        epoch_runner(net, opt, np.zeros((4, 3)), T, 1)
+    with pytest.raises(ValueError, match="samples"):
+        epoch_runner(net, opt, X, np.zeros((3, 1)), 1)
+    run = epoch_runner(net, opt, X, T, 2)
+    with pytest.raises(ValueError, match="sample indices"):
+        run(np.array([0, 4]))
+    too_big = epoch_runner(net, opt, X, T, 10)  # a batch of all 4 samples: fine
+    too_big(np.arange(4))
+    with pytest.raises(ValueError, match="at most 4"):
+        too_big(np.arange(8) % 4)
+
+
+# -- the compiled path, only where numba is installed ----------------------------------
+
+NUMBA_CASES = [
+    ([2, 2, 2], "quadratic", 1, 40),
+    ([2, 3, 1], "quadratic", 1, 40),
+    ([5, 9, 4, 3], "quadratic", 4, 41),
+    ([20, 16, 10], "quadratic", 10, 95),
+    ([6, 8, 3], "binary_cross_entropy", 3, 31),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sizes, cost, batch_size, m", NUMBA_CASES)
+def test_numba_runner_equals_the_numpy_runner(sizes, cost, batch_size, m, dtype):
+    pytest.importorskip("numba")
+    X, T = _data(sizes, m, dtype)
+    plain, compiled = _networks(sizes, "sigmoid", None, cost, dtype)
+    run_numpy = epoch_runner(plain, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=False)
+    run_numba = epoch_runner(compiled, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=True)
+    assert run_numba.path == "numba"
+    rng = np.random.default_rng(4)
+    for _ in range(3):
+        order = rng.permutation(m)
+        run_numpy(order)
+        run_numba(order)
+    assert _max_difference(plain, compiled) <= TOLERANCE[dtype]
+    assert all(W.dtype == dtype for W in compiled.weights)
+
+
+def test_numba_is_chosen_automatically_and_can_be_disabled(monkeypatch):
+    pytest.importorskip("numba")
+    monkeypatch.delenv("BACKPROP_NO_NUMBA", raising=False)
+    net = Network([2, 2, 2], seed=0)
+    X, T = np.zeros((4, 2)), np.zeros((4, 2))
+    assert epoch_runner(net, get_optimizer("sgd"), X, T, 1).path == "numba"
+    # Not the supported configuration: numpy.
+    assert epoch_runner(net, _HalfStep(), X, T, 1).path == "numpy"
+    tanh_net = Network([2, 2, 2], seed=0, activation="tanh")
+    assert epoch_runner(tanh_net, get_optimizer("sgd"), X, T, 1).path == "numpy"
+    monkeypatch.setenv("BACKPROP_NO_NUMBA", "1")
+    assert epoch_runner(net, get_optimizer("sgd"), X, T, 1).path == "numpy"
+
