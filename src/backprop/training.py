@@ -1,7 +1,8 @@
 """The training loop: batches, shuffling, per-epoch history, callbacks.
 
-It returns data and never prints. One epoch's steps are one function,
-``_run_epoch(net, opt, X, T, order, batch_size)``, so a faster runner can replace it.
+It returns data and never prints. One epoch's steps are ``_run_epoch(net, opt, X, T,
+order, batch_size)``, the plain reference loop; ``train`` runs exactly those steps
+through ``backprop.fast.epoch_runner``, with no allocations per step.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from . import core
 from .callbacks import Callback, TrainingDiverged
+from .fast import epoch_runner
 from .metrics import accuracy, is_classification_target
 from .optimizers import Optimizer, get_optimizer
 
@@ -112,6 +114,9 @@ def _check_positive_int(value, what: str) -> int:
 def _run_epoch(net: "Network", opt: Optimizer, X: np.ndarray, T: np.ndarray, order: np.ndarray, batch_size: int) -> None:
     """One epoch: a step for each batch of ``batch_size`` sample indices of ``order``.
 
+    The plain reference loop; ``train`` runs the same steps through
+    ``backprop.fast.epoch_runner``, which is tested against this function.
+
     Each step computes every change matrix dC/dW^(l) from the current weights, then the
     optimiser changes the weights (for plain gradient descent W ← W − γ dC/dW).
     """
@@ -208,6 +213,9 @@ def train(
     m = len(X)
     for cb in callbacks:
         cb.on_train_begin(net, history, epochs)
+    # The epoch runner does what ``_run_epoch`` does, into buffers allocated once here
+    # (compiled with numba for the note's network when it is installed).
+    run_epoch = epoch_runner(net, opt, X, T, batch_size)
     start_time = time.perf_counter()
     try:
         for epoch in range(epochs):
@@ -215,7 +223,7 @@ def train(
             opt.begin_epoch(epoch)
             order = rng.permutation(m) if shuffle else np.arange(m)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                _run_epoch(net, opt, X, T, order, batch_size)
+                run_epoch(order)
                 cost, acc = _measure(net, X, T, classes)
             history.epochs.append(epoch + 1)
             history.learning_rate.append(float(getattr(opt, "current_learning_rate", opt.learning_rate)))
