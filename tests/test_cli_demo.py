@@ -59,3 +59,12 @@ def test_demo_into_a_closed_pipe_stops_quietly():
     )
     assert result.stdout.count("\n") == 3
     assert result.stderr == ""
+
+
+def test_a_usage_error_is_one_line_naming_the_argument(cli):
+    result = cli("train", "--data", "digits", "--epochs", "many")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "backprop train: error: argument --epochs: invalid int value: 'many' "
+        "(see 'backprop train --help')"
+    ]

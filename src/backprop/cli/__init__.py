@@ -31,8 +31,18 @@ COMMANDS = [
 ]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line that points at ``--help``.
+
+    Sub-commands' parsers are made by ``add_parser`` with this same class.
+    """
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="backprop",
         description="The neural network of the note 'Back propagation in a simple "
         "neural net', exact, for any layer sizes.",
