@@ -21,6 +21,10 @@ CASES = [
     ([5, 7, 4, 3], "leaky_relu", "identity", "quadratic", 5, 23),
     ([4, 6, 6, 2], "sigmoid", "sigmoid", "binary_cross_entropy", 1, 12),
     ([6, 8, 3], "identity", "tanh", "quadratic", 7, 30),
+    # the wide path (batches of more than 16, samples as columns)
+    ([5, 9, 7, 3], "sigmoid", None, "quadratic", 24, 61),  # last batch of 13
+    ([4, 6, 6, 2], "sigmoid", "sigmoid", "binary_cross_entropy", 20, 45),
+    ([3, 2], "sigmoid", None, "quadratic", 17, 40),  # one layer
 ]
 
 TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
@@ -103,7 +107,7 @@ def test_runner_follows_weights_replaced_between_epochs():
     assert _max_difference(ref, fast) <= 1e-12
 
 
-@pytest.mark.parametrize("batch_size", [1, 8])
+@pytest.mark.parametrize("batch_size", [1, 8, 32])
 def test_no_allocations_per_step_for_the_notes_network(batch_size):
     import tracemalloc
 
