@@ -42,8 +42,9 @@ def markdown(results) -> str:
         f"numba {m['numba']}, torch {m['torch']}, scikit-learn {m['scikit-learn']}.",
         "Rates are medians of interleaved repeats after a warm-up round, with the spread "
         "(min–max) in brackets; ratios are backprop's rate over the peer's in the same run. "
-        "Memory: peak above the data while the implementation is set up and runs one "
-        "epoch, in MiB, including the model's own weights (traced: numpy allocations via "
+        "Memory: peak above the data and the network (which exist before training starts) "
+        "while the implementation runs one epoch from its set-up state, in MiB; the epoch "
+        "runner's buffers and change matrices count (traced: numpy allocations via "
         "tracemalloc; RSS: resident set, for PyTorch, whose allocations tracemalloc cannot see).",
         "",
         "Matrix-multiply peak (numpy, 1024 × 1024): "
@@ -129,9 +130,8 @@ def targets(results) -> str:
                 mib = r["memory_tracemalloc"] / MIB
                 model = r.get("model_bytes", 0) / MIB
                 lines.append(f"| {regime}: memory within 5 MiB of the data | {r['dtype']} | {mib:.2f} MiB above "
-                             f"{r['data_bytes'] / MIB:.0f} MiB of data, of which {model:.2f} MiB is the network's "
-                             f"own weights | {'yes' if mib <= 5 else 'no'} (without the weights: "
-                             f"{'yes' if mib - model <= 5 else 'no'}) |")  # fmt: skip
+                             f"{r['data_bytes'] / MIB:.0f} MiB of data and the {model:.2f} MiB network "
+                             f"| {'yes' if mib <= 5 else 'no'} |")  # fmt: skip
     total = results.get("seconds")
     if total is not None and not results.get("quick"):
         lines.append(f"| the full benchmark in under 10 minutes | this run | {total / 60:.1f} min | {'yes' if total < 600 else 'no'} |")

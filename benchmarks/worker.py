@@ -7,8 +7,8 @@ no two thread pools share a process. Commands, one JSON object a line:
 * ``{"cmd": "setup", "config": {...}}``: make the data and initial weights of a config;
 * ``{"cmd": "check", "epochs": E, "m": m, "path": P}``: a short float64 run from the
   initial weights, final weights saved to P (an .npz) for the driver to compare;
-* ``{"cmd": "memory"}``: peak memory above the data while the implementation is set up
-  and runs one epoch;
+* ``{"cmd": "memory"}``: peak memory above the data and the network (made first, as
+  training has it) while the implementation runs one epoch;
 * ``{"cmd": "time", "epochs": E}``: seconds for E epochs (the implementation is made
   from the initial weights on the first call and keeps training after that);
 * ``{"cmd": "peak", "dtype": D}``: numpy matrix-multiply GFLOP/s in this process;
@@ -129,14 +129,20 @@ class Worker:
         return {"ok": True, "path": getattr(impl, "path", None)}
 
     def memory(self):
-        gc.collect()
-        before = _status()["VmRSS"]
-        rss_ok = _reset_peak_rss()
-        tracemalloc.start()
+        """Peak memory above what exists before the epoch: the data, the network (its
+        weights, made from the initial weights) and the epoch's sample order, which
+        the training loop has before it calls the epoch. Everything the first epoch
+        allocates counts: the epoch runner and its buffers and change matrices
+        (backprop), gradients and autograd's tensors (PyTorch), per-batch arrays
+        (scikit-learn)."""
         impl = self._make([W.copy() for W in self.W0], self.X, self.T)
         order = orders(len(self.X), 1, self.config["seed"])[0]
         if self.name == "sklearn":
             order = np.arange(len(self.X))  # as timed: its batches in data order, no copy
+        gc.collect()
+        before = _status()["VmRSS"]
+        rss_ok = _reset_peak_rss()
+        tracemalloc.start()
         impl.epoch(order)
         _, traced = tracemalloc.get_traced_memory()
         tracemalloc.stop()

@@ -264,7 +264,7 @@ class NumpyEpoch:
         blocks = [W[:, :-1] for W in weights]
         blocks_t = [B.T for B in blocks]
         biases = [W[:, -1] for W in weights]
-        grads = self.change_matrices
+        grads = self._change_views
         change = [G[:, :-1] for G in grads]
         change_bias = [G[:, -1] for G in grads]
         matching = self._matching
@@ -327,13 +327,14 @@ class NumpyEpoch:
                 mul(d, u, d)
             for l in layers:  # (γ/r) δᵀ A^(l-1), bias column (γ/r) Σ_s δ_s
                 a = x if l == 0 else acts[l - 1]
+                # (one change matrix at a time: it reads δ's and a's, never a weight,
+                # so it is the one of the weights before the step; see _note_sgd_wide)
                 matmul(delta[l].T, a, change[l])
                 if per_sample:
                     copyto(change_bias[l], delta[l][0])
                 else:
                     matmul(ones[:r], delta[l], change_bias[l])  # Σ_s δ_s
-            for W, G in zip(weights, grads):  # every change exists: W ← W − γ dC/dW
-                sub(W, G, W)
+                sub(weights[l], grads[l], weights[l])  # W ← W − γ dC/dW
 
     @functools.cached_property
     def _wide_buffers(self) -> tuple:
@@ -346,14 +347,21 @@ class NumpyEpoch:
         acts = [np.empty((n + 1) * bs, dt) for n in hidden] + [np.empty(sizes[-1] * bs, dt)]
         deltas = [np.empty(n * bs, dt) for n in sizes[1:]]
         scratch = np.empty(max(sizes[1:]) * bs, dt)
-        change = np.empty(max(n * (p + 1) for p, n in zip(sizes[:-1], sizes[1:])), dt)
-        return x, t, acts, deltas, scratch, change
+        return x, t, acts, deltas, scratch
+
+    @functools.cached_property
+    def _change_views(self) -> list[np.ndarray]:
+        """For plain gradient descent: the change matrix of each layer as a view of one
+        scratch array the size of the largest (they are used one at a time)."""
+        sizes = self.sizes
+        flat = np.empty(max(n * (p + 1) for p, n in zip(sizes[:-1], sizes[1:])), self.dtype)
+        return [flat[: n * (p + 1)].reshape(n, p + 1) for p, n in zip(sizes[:-1], sizes[1:])]
 
     def _wide_views(self, r: int) -> tuple:
         key = ("wide", r)
         views = self._views.get(key)
         if views is None:
-            x, t, acts, deltas, scratch, change = self._wide_buffers
+            x, t, acts, deltas, scratch = self._wide_buffers
             sizes = self.sizes
             hidden = sizes[1:-1]
             views = (
@@ -364,7 +372,7 @@ class NumpyEpoch:
                 + [acts[-1][: sizes[-1] * r].reshape(sizes[-1], r)],
                 [b[: n * r].reshape(n, r) for b, n in zip(deltas, sizes[1:])],
                 [scratch[: n * r].reshape(n, r) for n in sizes[1:]],
-                [change[: n * (p + 1)].reshape(n, p + 1) for p, n in zip(sizes[:-1], sizes[1:])],
+                self._change_views,
             )
             self._views[key] = views
         return views
@@ -537,11 +545,6 @@ class NumpyEpoch:
         order = self._check_order(order)
         m = len(order)
         weights = net.weights  # read each epoch: Network.step replaces the list
-        blocks = [W[:, :-1] for W in weights]
-        biases = [W[:, -1] for W in weights]
-        grads = self.change_matrices
-        grad_blocks = [G[:, :-1] for G in grads]
-        grad_biases = [G[:, -1] for G in grads]
         rate = plain_learning_rate(opt)
         X, T, L = self.X, self.T, self.L
         forward, backward, output = self._forward, self._backward, self._output
@@ -552,6 +555,11 @@ class NumpyEpoch:
             if self._bs > SMALL_BATCH:
                 return self._note_sgd_wide(order, rate, weights)
             return self._note_sgd(order, rate, weights)
+        blocks = [W[:, :-1] for W in weights]
+        biases = [W[:, -1] for W in weights]
+        grads = self.change_matrices
+        grad_blocks = [G[:, :-1] for G in grads]
+        grad_biases = [G[:, -1] for G in grads]
         layers = range(L)
         bias_copy = [np.empty(n, self.dtype) for n in self.sizes[1:]]
         for start in range(0, m, bs):
