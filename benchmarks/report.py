@@ -47,10 +47,14 @@ def markdown(results) -> str:
         "runner's buffers and change matrices count (traced: numpy allocations via "
         "tracemalloc; RSS: resident set, for PyTorch, whose allocations tracemalloc cannot see).",
         "",
-        "Matrix-multiply peak (numpy, 1024 × 1024): "
+        "Matrix-multiply peak (numpy, the best of 1024 × 1024 and 2048 × 2048 products): "
         + ", ".join(f"{p['dtype']} {p['threads']} thread(s) {p['gflops']:.1f} GFLOP/s" for p in results["peak"] if p["gflops"]),
         "",
     ]
+    if results.get("load_before") or results.get("load_after"):
+        lines += [f"Load average (1, 5, 15 min) before the run: {results.get('load_before')}, after: "
+                  f"{results.get('load_after')} (2 cores: 2.0 means both busy).", ""]  # fmt: skip
+    lines += _gemm_table(results)
     header = "| regime | sizes | batch | dtype | threads | implementation | rate (median, min–max; repeats) | ×torch | ×sklearn | ×reference | ×numpy path | GFLOP/s (% peak) | memory MiB |"
     lines += [header, "|" + "|".join(["---"] * (header.count("|") - 1)) + "|"]
     for row in results["rows"]:
@@ -73,6 +77,28 @@ def markdown(results) -> str:
     if results.get("skipped"):
         lines += ["", "Skipped (not installed): " + ", ".join(f"{k} ({v})" for k, v in results["skipped"].items())]
     return "\n".join(lines) + "\n"
+
+
+def _gemm_table(results) -> list[str]:
+    """L's own matrix products, each alone with warm caches, against the peak."""
+    gemms = results.get("gemms") or []
+    if not gemms:
+        return []
+    peaks = {(p["dtype"], p["threads"]): p["gflops"] for p in results["peak"]}
+    names = [p["product"] for p in gemms[0]["products"]]
+    head = "| dtype | threads | " + " | ".join(
+        f"{n} {p['shape']}" for n, p in zip(names, gemms[0]["products"])) + " | products alone | peak |"
+    lines = [f"L's own matrix products (sizes {gemms[0]['sizes']}, batch {gemms[0]['batch']}, the layout "
+             "backprop uses), each alone with warm caches, GFLOP/s (share of the products' time); "
+             "'products alone' is the rate of a step that would be nothing but them:", "",
+             head, "|" + "|".join(["---"] * (head.count("|") - 1)) + "|"]  # fmt: skip
+    for g in gemms:
+        peak = peaks.get((g["dtype"], g["threads"]))
+        cells = [f"{p['gflops']:.1f} ({100 * p['share']:.0f}%)" for p in g["products"]]
+        frac = f" ({100 * g['bound'] / peak:.0f}% of peak)" if peak else ""
+        lines.append(f"| {g['dtype']} | {g['threads']} | " + " | ".join(cells)
+                     + f" | {g['bound']:.1f}{frac} | {peak or 0:.1f} |")  # fmt: skip
+    return lines + [""]
 
 
 def _row(row) -> str:

@@ -228,7 +228,8 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
     thread_counts = [1] if quick else sorted({1, cores})
     repeats = 1 if quick else 5
     budget = None if quick else CONFIG_BUDGET
-    results = {"quick": quick, "machine": _machine(cores), "rows": [], "peak": [], "skipped": {}}
+    results = {"quick": quick, "machine": _machine(cores), "rows": [], "peak": [], "gemms": [], "skipped": {},
+               "load_before": _load()}  # fmt: skip
     names = impls.NAMES
     for threads in thread_counts:
         procs = {n: Process(n, threads) for n in names + ["peak"]}
@@ -237,6 +238,16 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
                 reply = procs["peak"].ask(cmd="peak", dtype=dtype)
                 results["peak"].append({"dtype": dtype, "threads": threads, "gflops": reply.get("gflops")})
                 log(f"matmul peak {dtype} {threads}t: {reply.get('gflops', float('nan')):.1f} GFLOP/s")
+            for config in regimes(quick):
+                if config["regime"] != "L":
+                    continue
+                for dtype in config["dtypes"]:  # L's own products, alone, warm caches
+                    reply = procs["peak"].ask(cmd="gemms", sizes=config["sizes"], batch=config["batch_size"], dtype=dtype)
+                    if "ok" in reply:
+                        results["gemms"].append({"dtype": dtype, "threads": threads, "sizes": config["sizes"],
+                                                 "batch": config["batch_size"], "products": reply["products"],
+                                                 "bound": reply["bound"]})  # fmt: skip
+                        log(f"L products {dtype} {threads}t: {reply['bound']:.1f} GFLOP/s for the products alone")
             for config in regimes(quick):
                 for dtype in config["dtypes"]:
                     reps = repeats if config["regime"] != "L" else max(1, repeats - 2)
@@ -254,6 +265,7 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
         if reason:
             results["skipped"][name] = reason
     _ratios(results)
+    results["load_after"] = _load()
     results["seconds"] = time.perf_counter() - started
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, indent=1))
@@ -286,6 +298,14 @@ def _ratios(results) -> None:
                 peak = row.get("peak_gflops") or peaks.get((row["dtype"], row["threads"]))
                 if peak:
                     row["peak_fraction"] = gflops / peak
+
+
+def _load() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages (how busy the shared machine was)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _machine(cores) -> dict:
