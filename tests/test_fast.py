@@ -189,3 +189,29 @@ def test_numba_is_chosen_automatically_and_can_be_disabled(monkeypatch):
     monkeypatch.setenv("BACKPROP_NO_NUMBA", "1")
     assert epoch_runner(net, get_optimizer("sgd"), X, T, 1).path == "numpy"
 
+
+
+def test_plain_sgd_holds_one_change_matrix_at_a_time():
+    """Memory of an epoch for the note's network with plain SGD and a wide batch: the
+    batch's buffers and one scratch the size of the largest W^(l), not every change
+    matrix at once (each is applied as soon as it is computed, after all δ's)."""
+    import tracemalloc
+
+    sizes, m, r = [40, 320, 30], 96, 32
+    X, T = _data(sizes, m, np.float64)
+    net = Network(sizes, seed=0)
+    opt = get_optimizer("sgd", learning_rate=0.5)
+    order = np.random.default_rng(0).permutation(m)
+    epoch_runner(net.copy(), opt, X, T, r, use_numba=False)(order)  # imports, caches
+    tracemalloc.start()
+    try:
+        epoch_runner(net, opt, X, T, r, use_numba=False)(order)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    n0, n1, n2 = sizes
+    batch = r * (n0 + 3 * n2 + (n1 + 1) + n2 + (n1 + n2) + n1)  # x, targets/δ rows, a's, δ's, scratch
+    largest = n1 * (n0 + 1)
+    all_changes = n1 * (n0 + 1) + n2 * (n1 + 1)
+    assert peak < 8 * (batch + largest) + 16384
+    assert peak < 8 * (batch + all_changes)  # the bound above is below holding them all
