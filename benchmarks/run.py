@@ -36,6 +36,10 @@ CHECK_TOLERANCE = 1e-9
 #: least one timed round always runs): a slow peer on a busy machine cannot stretch
 #: the whole run past its 10 minutes.
 CONFIG_BUDGET = 40.0
+#: Seconds of idle before each timed call at more than one thread: a thread pool that
+#: has just worked (OpenBLAS's, OpenMP's) keeps spinning for a while, and would take a
+#: core from whichever process is timed next.
+SETTLE = 0.25
 
 
 # -- configurations --------------------------------------------------------------------
@@ -183,8 +187,12 @@ def run_config(config, dtype, threads, procs, repeats, log, check=True, memory=T
             break  # keeps the whole run within its time; the rows say how many repeats
         if config["regime"] == "L" and "peak" in procs:
             # The machine's limit, measured in the same rounds (the machine is shared).
+            if threads > 1:
+                time.sleep(SETTLE)
             peaks.append(procs["peak"].ask(cmd="peak", dtype=dtype).get("gflops"))
         for name in live:
+            if threads > 1:
+                time.sleep(SETTLE)
             reply = procs[name].ask(cmd="time", epochs=config["epochs"])
             if "ok" not in reply:
                 rows[name]["skipped"] = reply.get("error")
@@ -234,6 +242,9 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
     for threads in thread_counts:
         procs = {n: Process(n, threads) for n in names + ["peak"]}
         try:
+            for p in procs.values():  # every worker has started (imports done) before any timing
+                p.ask(cmd="ping")
+            time.sleep(SETTLE)
             for dtype in ("float32", "float64"):
                 reply = procs["peak"].ask(cmd="peak", dtype=dtype)
                 results["peak"].append({"dtype": dtype, "threads": threads, "gflops": reply.get("gflops")})

@@ -234,7 +234,9 @@ def main() -> int:
         try:
             if cmd == "quit":
                 break
-            if reason:
+            if cmd == "ping":
+                reply = {"ok": True}
+            elif reason:
                 reply = {"skip": reason}
             elif cmd == "peak":
                 reply = {"ok": True, "gflops": matmul_peak(np.dtype(msg["dtype"]))}
