@@ -42,14 +42,19 @@ def markdown(results) -> str:
         f"numba {m['numba']}, torch {m['torch']}, scikit-learn {m['scikit-learn']}.",
         "Rates are medians of interleaved repeats after a warm-up round, with the spread "
         "(min–max) in brackets; ratios are backprop's rate over the peer's in the same run. "
-        "Memory: peak above the data while the implementation is set up and runs one "
-        "epoch, in MiB, including the model's own weights (traced: numpy allocations via "
+        "Memory: peak above the data and the network (which exist before training starts) "
+        "while the implementation runs one epoch from its set-up state, in MiB; the epoch "
+        "runner's buffers and change matrices count (traced: numpy allocations via "
         "tracemalloc; RSS: resident set, for PyTorch, whose allocations tracemalloc cannot see).",
         "",
-        "Matrix-multiply peak (numpy, 1024 × 1024): "
+        "Matrix-multiply peak (numpy, the best of 1024 × 1024 and 2048 × 2048 products): "
         + ", ".join(f"{p['dtype']} {p['threads']} thread(s) {p['gflops']:.1f} GFLOP/s" for p in results["peak"] if p["gflops"]),
         "",
     ]
+    if results.get("load_before") or results.get("load_after"):
+        lines += [f"Load average (1, 5, 15 min) before the run: {results.get('load_before')}, after: "
+                  f"{results.get('load_after')} (2 cores: 2.0 means both busy).", ""]  # fmt: skip
+    lines += _gemm_table(results)
     header = "| regime | sizes | batch | dtype | threads | implementation | rate (median, min–max; repeats) | ×torch | ×sklearn | ×reference | ×numpy path | GFLOP/s (% peak) | memory MiB |"
     lines += [header, "|" + "|".join(["---"] * (header.count("|") - 1)) + "|"]
     for row in results["rows"]:
@@ -72,6 +77,28 @@ def markdown(results) -> str:
     if results.get("skipped"):
         lines += ["", "Skipped (not installed): " + ", ".join(f"{k} ({v})" for k, v in results["skipped"].items())]
     return "\n".join(lines) + "\n"
+
+
+def _gemm_table(results) -> list[str]:
+    """L's own matrix products, each alone with warm caches, against the peak."""
+    gemms = results.get("gemms") or []
+    if not gemms:
+        return []
+    peaks = {(p["dtype"], p["threads"]): p["gflops"] for p in results["peak"]}
+    names = [p["product"] for p in gemms[0]["products"]]
+    head = "| dtype | threads | " + " | ".join(
+        f"{n} {p['shape']}" for n, p in zip(names, gemms[0]["products"])) + " | products alone | peak |"
+    lines = [f"L's own matrix products (sizes {gemms[0]['sizes']}, batch {gemms[0]['batch']}, the layout "
+             "backprop uses), each alone with warm caches, GFLOP/s (share of the products' time); "
+             "'products alone' is the rate of a step that would be nothing but them:", "",
+             head, "|" + "|".join(["---"] * (head.count("|") - 1)) + "|"]  # fmt: skip
+    for g in gemms:
+        peak = peaks.get((g["dtype"], g["threads"]))
+        cells = [f"{p['gflops']:.1f} ({100 * p['share']:.0f}%)" for p in g["products"]]
+        frac = f" ({100 * g['bound'] / peak:.0f}% of peak)" if peak else ""
+        lines.append(f"| {g['dtype']} | {g['threads']} | " + " | ".join(cells)
+                     + f" | {g['bound']:.1f}{frac} | {peak or 0:.1f} |")  # fmt: skip
+    return lines + [""]
 
 
 def _row(row) -> str:
@@ -129,9 +156,8 @@ def targets(results) -> str:
                 mib = r["memory_tracemalloc"] / MIB
                 model = r.get("model_bytes", 0) / MIB
                 lines.append(f"| {regime}: memory within 5 MiB of the data | {r['dtype']} | {mib:.2f} MiB above "
-                             f"{r['data_bytes'] / MIB:.0f} MiB of data, of which {model:.2f} MiB is the network's "
-                             f"own weights | {'yes' if mib <= 5 else 'no'} (without the weights: "
-                             f"{'yes' if mib - model <= 5 else 'no'}) |")  # fmt: skip
+                             f"{r['data_bytes'] / MIB:.0f} MiB of data and the {model:.2f} MiB network "
+                             f"| {'yes' if mib <= 5 else 'no'} |")  # fmt: skip
     total = results.get("seconds")
     if total is not None and not results.get("quick"):
         lines.append(f"| the full benchmark in under 10 minutes | this run | {total / 60:.1f} min | {'yes' if total < 600 else 'no'} |")

@@ -36,6 +36,10 @@ CHECK_TOLERANCE = 1e-9
 #: least one timed round always runs): a slow peer on a busy machine cannot stretch
 #: the whole run past its 10 minutes.
 CONFIG_BUDGET = 40.0
+#: Seconds of idle before each timed call at more than one thread: a thread pool that
+#: has just worked (OpenBLAS's, OpenMP's) keeps spinning for a while, and would take a
+#: core from whichever process is timed next.
+SETTLE = 0.25
 
 
 # -- configurations --------------------------------------------------------------------
@@ -183,8 +187,12 @@ def run_config(config, dtype, threads, procs, repeats, log, check=True, memory=T
             break  # keeps the whole run within its time; the rows say how many repeats
         if config["regime"] == "L" and "peak" in procs:
             # The machine's limit, measured in the same rounds (the machine is shared).
+            if threads > 1:
+                time.sleep(SETTLE)
             peaks.append(procs["peak"].ask(cmd="peak", dtype=dtype).get("gflops"))
         for name in live:
+            if threads > 1:
+                time.sleep(SETTLE)
             reply = procs[name].ask(cmd="time", epochs=config["epochs"])
             if "ok" not in reply:
                 rows[name]["skipped"] = reply.get("error")
@@ -228,15 +236,29 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
     thread_counts = [1] if quick else sorted({1, cores})
     repeats = 1 if quick else 5
     budget = None if quick else CONFIG_BUDGET
-    results = {"quick": quick, "machine": _machine(cores), "rows": [], "peak": [], "skipped": {}}
+    results = {"quick": quick, "machine": _machine(cores), "rows": [], "peak": [], "gemms": [], "skipped": {},
+               "load_before": _load()}  # fmt: skip
     names = impls.NAMES
     for threads in thread_counts:
         procs = {n: Process(n, threads) for n in names + ["peak"]}
         try:
+            for p in procs.values():  # every worker has started (imports done) before any timing
+                p.ask(cmd="ping")
+            time.sleep(SETTLE)
             for dtype in ("float32", "float64"):
                 reply = procs["peak"].ask(cmd="peak", dtype=dtype)
                 results["peak"].append({"dtype": dtype, "threads": threads, "gflops": reply.get("gflops")})
                 log(f"matmul peak {dtype} {threads}t: {reply.get('gflops', float('nan')):.1f} GFLOP/s")
+            for config in regimes(quick):
+                if config["regime"] != "L":
+                    continue
+                for dtype in config["dtypes"]:  # L's own products, alone, warm caches
+                    reply = procs["peak"].ask(cmd="gemms", sizes=config["sizes"], batch=config["batch_size"], dtype=dtype)
+                    if "ok" in reply:
+                        results["gemms"].append({"dtype": dtype, "threads": threads, "sizes": config["sizes"],
+                                                 "batch": config["batch_size"], "products": reply["products"],
+                                                 "bound": reply["bound"]})  # fmt: skip
+                        log(f"L products {dtype} {threads}t: {reply['bound']:.1f} GFLOP/s for the products alone")
             for config in regimes(quick):
                 for dtype in config["dtypes"]:
                     reps = repeats if config["regime"] != "L" else max(1, repeats - 2)
@@ -254,6 +276,7 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
         if reason:
             results["skipped"][name] = reason
     _ratios(results)
+    results["load_after"] = _load()
     results["seconds"] = time.perf_counter() - started
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, indent=1))
@@ -286,6 +309,14 @@ def _ratios(results) -> None:
                 peak = row.get("peak_gflops") or peaks.get((row["dtype"], row["threads"]))
                 if peak:
                     row["peak_fraction"] = gflops / peak
+
+
+def _load() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages (how busy the shared machine was)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _machine(cores) -> dict:

@@ -7,11 +7,14 @@ no two thread pools share a process. Commands, one JSON object a line:
 * ``{"cmd": "setup", "config": {...}}``: make the data and initial weights of a config;
 * ``{"cmd": "check", "epochs": E, "m": m, "path": P}``: a short float64 run from the
   initial weights, final weights saved to P (an .npz) for the driver to compare;
-* ``{"cmd": "memory"}``: peak memory above the data while the implementation is set up
-  and runs one epoch;
+* ``{"cmd": "memory"}``: peak memory above the data and the network (made first, as
+  training has it) while the implementation runs one epoch;
 * ``{"cmd": "time", "epochs": E}``: seconds for E epochs (the implementation is made
   from the initial weights on the first call and keeps training after that);
-* ``{"cmd": "peak", "dtype": D}``: numpy matrix-multiply GFLOP/s in this process;
+* ``{"cmd": "peak", "dtype": D}``: numpy matrix-multiply GFLOP/s in this process (the
+  best of large square products);
+* ``{"cmd": "gemms", "sizes": S, "batch": B, "dtype": D}``: GFLOP/s of each product of
+  one training step on these shapes;
 * ``{"cmd": "quit"}``.
 """
 
@@ -72,19 +75,70 @@ def _reset_peak_rss() -> bool:
         return False
 
 
-def matmul_peak(dtype, n=1024, repeats=7) -> float:
-    """numpy's matrix-multiply GFLOP/s on n × n matrices, the median of ``repeats``."""
-    rng = np.random.default_rng(0)
-    A = rng.random((n, n)).astype(dtype)
-    B = rng.random((n, n)).astype(dtype)
-    C = np.empty((n, n), dtype)
+def _gemm_rate(A, B, C, repeats) -> float:
+    """GFLOP/s of ``np.matmul(A, B, out=C)``, the median of ``repeats`` after one warm-up."""
     np.matmul(A, B, out=C)
+    number = max(1, int(2e8 // (2 * A.shape[0] * A.shape[1] * B.shape[1])))  # ≥ ~0.2 GFLOP a timing
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        np.matmul(A, B, out=C)
-        times.append(time.perf_counter() - t0)
-    return 2 * n**3 / float(np.median(times)) / 1e9
+        for _ in range(number):
+            np.matmul(A, B, out=C)
+        times.append((time.perf_counter() - t0) / number)
+    return 2 * A.shape[0] * A.shape[1] * B.shape[1] / float(np.median(times)) / 1e9
+
+
+#: The square sizes of the matrix-multiply peak: the best of them is the peak.
+PEAK_SIZES = (1024, 2048)
+
+
+def matmul_peak(dtype, sizes=PEAK_SIZES, repeats=5) -> float:
+    """The machine's matrix-multiply limit as numpy reaches it: the best GFLOP/s of
+    large square products (n × n times n × n), each the median of ``repeats``."""
+    rng = np.random.default_rng(0)
+    best = 0.0
+    for n in sizes:
+        A = rng.random((n, n)).astype(dtype)
+        B = rng.random((n, n)).astype(dtype)
+        best = max(best, _gemm_rate(A, B, np.empty((n, n), dtype), repeats))
+    return best
+
+
+def step_gemms(sizes, batch, dtype, repeats=7) -> dict:
+    """GFLOP/s of each matrix product of one training step on ``sizes`` with ``batch``
+    samples, in the layout backprop's wide path uses (samples as columns, weights
+    (n_l, n_(l-1) + 1) with the bias last), each alone with warm caches; and
+    ``bound``, the rate of the whole step if it were nothing but these products."""
+    rng = np.random.default_rng(0)
+    dt = np.dtype(dtype)
+    r = batch
+    W = [rng.random((n, p + 1)).astype(dt) for p, n in zip(sizes[:-1], sizes[1:])]
+    x = rng.random((r, sizes[0])).astype(dt)
+    acts = [rng.random((n + 1, r)).astype(dt) for n in sizes[1:]]
+    deltas = [rng.random((n, r)).astype(dt) for n in sizes[1:]]
+    out = []
+    L = len(W)
+    for l in range(L):
+        prev = x.T if l == 0 else acts[l - 1]
+        A = W[0][:, :-1] if l == 0 else W[l]
+        out.append((f"forward {l + 1}", A, prev, np.empty((sizes[l + 1], r), dt)))
+    for l in range(L - 2, -1, -1):
+        out.append((f"δ {l + 1}", W[l + 1][:, :-1].T, deltas[l + 1], np.empty((sizes[l + 1], r), dt)))
+    for l in range(L):
+        prev = x if l == 0 else acts[l - 1].T
+        G = np.empty(W[l].shape, dt)
+        out.append((f"change {l + 1}", deltas[l], prev, G[:, :-1] if l == 0 else G))
+    rows, flops, seconds = [], 0, 0.0
+    for name, A, B, C in out:
+        rate = _gemm_rate(A, B, C, repeats)
+        f = 2 * A.shape[0] * A.shape[1] * B.shape[1]
+        flops += f
+        seconds += f / (rate * 1e9)
+        rows.append({"product": name, "shape": f"({A.shape[0]}×{A.shape[1]}) @ ({B.shape[0]}×{B.shape[1]})",
+                     "gflops": rate, "share": f})  # fmt: skip
+    for row in rows:
+        row["share"] = row["share"] / (row["gflops"] * 1e9) / seconds  # fraction of the products' time
+    return {"products": rows, "bound": flops / seconds / 1e9}
 
 
 class Worker:
@@ -129,14 +183,20 @@ class Worker:
         return {"ok": True, "path": getattr(impl, "path", None)}
 
     def memory(self):
-        gc.collect()
-        before = _status()["VmRSS"]
-        rss_ok = _reset_peak_rss()
-        tracemalloc.start()
+        """Peak memory above what exists before the epoch: the data, the network (its
+        weights, made from the initial weights) and the epoch's sample order, which
+        the training loop has before it calls the epoch. Everything the first epoch
+        allocates counts: the epoch runner and its buffers and change matrices
+        (backprop), gradients and autograd's tensors (PyTorch), per-batch arrays
+        (scikit-learn)."""
         impl = self._make([W.copy() for W in self.W0], self.X, self.T)
         order = orders(len(self.X), 1, self.config["seed"])[0]
         if self.name == "sklearn":
             order = np.arange(len(self.X))  # as timed: its batches in data order, no copy
+        gc.collect()
+        before = _status()["VmRSS"]
+        rss_ok = _reset_peak_rss()
+        tracemalloc.start()
         impl.epoch(order)
         _, traced = tracemalloc.get_traced_memory()
         tracemalloc.stop()
@@ -174,10 +234,14 @@ def main() -> int:
         try:
             if cmd == "quit":
                 break
-            if reason:
+            if cmd == "ping":
+                reply = {"ok": True}
+            elif reason:
                 reply = {"skip": reason}
             elif cmd == "peak":
                 reply = {"ok": True, "gflops": matmul_peak(np.dtype(msg["dtype"]))}
+            elif cmd == "gemms":
+                reply = {"ok": True, **step_gemms(msg["sizes"], msg["batch"], msg["dtype"])}
             elif cmd == "setup":
                 reply = worker.setup(msg["config"])
             elif cmd == "check":

@@ -21,6 +21,10 @@ CASES = [
     ([5, 7, 4, 3], "leaky_relu", "identity", "quadratic", 5, 23),
     ([4, 6, 6, 2], "sigmoid", "sigmoid", "binary_cross_entropy", 1, 12),
     ([6, 8, 3], "identity", "tanh", "quadratic", 7, 30),
+    # the wide path (batches of more than 16, samples as columns)
+    ([5, 9, 7, 3], "sigmoid", None, "quadratic", 24, 61),  # last batch of 13
+    ([4, 6, 6, 2], "sigmoid", "sigmoid", "binary_cross_entropy", 20, 45),
+    ([3, 2], "sigmoid", None, "quadratic", 17, 40),  # one layer
 ]
 
 TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
@@ -103,7 +107,7 @@ def test_runner_follows_weights_replaced_between_epochs():
     assert _max_difference(ref, fast) <= 1e-12
 
 
-@pytest.mark.parametrize("batch_size", [1, 8])
+@pytest.mark.parametrize("batch_size", [1, 8, 32])
 def test_no_allocations_per_step_for_the_notes_network(batch_size):
     import tracemalloc
 
@@ -185,3 +189,29 @@ def test_numba_is_chosen_automatically_and_can_be_disabled(monkeypatch):
     monkeypatch.setenv("BACKPROP_NO_NUMBA", "1")
     assert epoch_runner(net, get_optimizer("sgd"), X, T, 1).path == "numpy"
 
+
+
+def test_plain_sgd_holds_one_change_matrix_at_a_time():
+    """Memory of an epoch for the note's network with plain SGD and a wide batch: the
+    batch's buffers and one scratch the size of the largest W^(l), not every change
+    matrix at once (each is applied as soon as it is computed, after all δ's)."""
+    import tracemalloc
+
+    sizes, m, r = [40, 320, 30], 96, 32
+    X, T = _data(sizes, m, np.float64)
+    net = Network(sizes, seed=0)
+    opt = get_optimizer("sgd", learning_rate=0.5)
+    order = np.random.default_rng(0).permutation(m)
+    epoch_runner(net.copy(), opt, X, T, r, use_numba=False)(order)  # imports, caches
+    tracemalloc.start()
+    try:
+        epoch_runner(net, opt, X, T, r, use_numba=False)(order)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    n0, n1, n2 = sizes
+    batch = r * (n0 + 3 * n2 + (n1 + 1) + n2 + (n1 + n2) + n1)  # x, targets/δ rows, a's, δ's, scratch
+    largest = n1 * (n0 + 1)
+    all_changes = n1 * (n0 + 1) + n2 * (n1 + 1)
+    assert peak < 8 * (batch + largest) + 16384
+    assert peak < 8 * (batch + all_changes)  # the bound above is below holding them all

@@ -15,6 +15,7 @@ copied into the buffer.
 
 from __future__ import annotations
 
+import functools
 import math
 from operator import mul
 from typing import Callable
@@ -181,14 +182,8 @@ class NumpyEpoch:
         L = len(sizes) - 1
         bs = min(batch_size, len(X))
         dt = self.dtype
-        # a^(0) … a^(L), δ^(1) … δ^(L), f'(z) scratch, change matrices dC/dW^(l).
-        self._a = [np.empty((bs, n), dt) for n in sizes]
-        self._t = np.empty((bs, sizes[-1]), dt)
-        self._delta = [np.empty((bs, n), dt) for n in sizes[1:]]
-        self._tmp = [np.empty((bs, n), dt) for n in sizes[1:]]
-        self._bias_rows = self._tmp  # the forward pass's bias rows; f'(z) comes later
+        self._bs = bs
         self._ones = np.ones(bs, dt)
-        self.change_matrices = [np.empty((n, p + 1), dt) for p, n in zip(sizes[:-1], sizes[1:])]
         self._views: dict[int, tuple] = {}
         fs = net.activations
         self._forward = [_forward_into(f) for f in fs]
@@ -206,6 +201,35 @@ class NumpyEpoch:
             and sum(W.size for W in net.weights) <= SCALAR_LIMIT
         )  # fmt: skip
         self._consts: dict = {}
+
+    # Buffers are made on first use, so a runner holds only what its path needs.
+
+    @functools.cached_property
+    def _a(self) -> list[np.ndarray]:
+        """a^(0) … a^(L) of one batch, samples as rows."""
+        return [np.empty((self._bs, n), self.dtype) for n in self.sizes]
+
+    @functools.cached_property
+    def _t(self) -> np.ndarray:
+        return np.empty((self._bs, self.sizes[-1]), self.dtype)
+
+    @functools.cached_property
+    def _delta(self) -> list[np.ndarray]:
+        return [np.empty((self._bs, n), self.dtype) for n in self.sizes[1:]]
+
+    @functools.cached_property
+    def _tmp(self) -> list[np.ndarray]:
+        """f'(z) scratch per layer; also the forward pass's bias rows (f'(z) comes later)."""
+        return [np.empty((self._bs, n), self.dtype) for n in self.sizes[1:]]
+
+    @property
+    def _bias_rows(self) -> list[np.ndarray]:
+        return self._tmp
+
+    @functools.cached_property
+    def change_matrices(self) -> list[np.ndarray]:
+        """dC/dW^(l) for every layer, all at once: what an optimiser's ``step`` takes."""
+        return [np.empty((n, p + 1), self.dtype) for p, n in zip(self.sizes[:-1], self.sizes[1:])]
 
     def _batch_views(self, r: int) -> tuple:
         """The first r rows of every buffer (the last batch of an epoch may be shorter)."""
@@ -240,7 +264,7 @@ class NumpyEpoch:
         blocks = [W[:, :-1] for W in weights]
         blocks_t = [B.T for B in blocks]
         biases = [W[:, -1] for W in weights]
-        grads = self.change_matrices
+        grads = self._change_views
         change = [G[:, :-1] for G in grads]
         change_bias = [G[:, -1] for G in grads]
         matching = self._matching
@@ -303,13 +327,140 @@ class NumpyEpoch:
                 mul(d, u, d)
             for l in layers:  # (γ/r) δᵀ A^(l-1), bias column (γ/r) Σ_s δ_s
                 a = x if l == 0 else acts[l - 1]
+                # (one change matrix at a time: it reads δ's and a's, never a weight,
+                # so it is the one of the weights before the step; see _note_sgd_wide)
                 matmul(delta[l].T, a, change[l])
                 if per_sample:
                     copyto(change_bias[l], delta[l][0])
                 else:
                     matmul(ones[:r], delta[l], change_bias[l])  # Σ_s δ_s
-            for W, G in zip(weights, grads):  # every change exists: W ← W − γ dC/dW
-                sub(W, G, W)
+                sub(weights[l], grads[l], weights[l])  # W ← W − γ dC/dW
+
+    @functools.cached_property
+    def _wide_buffers(self) -> tuple:
+        """Flat buffers of the wide path (viewed as (rows, r) for a batch of r)."""
+        dt, bs, sizes = self.dtype, self._bs, self.sizes
+        hidden = sizes[1:-1]
+        x = np.empty(bs * sizes[0], dt)
+        # the targets as gathered and as columns; δ^(L) as rows
+        t = np.empty(bs * sizes[-1] * 3, dt)
+        # a^(l)ᵀ with a last row of ones for every hidden layer (the bias node), a^(L)ᵀ
+        acts = [np.empty((n + 1) * bs, dt) for n in hidden] + [np.empty(sizes[-1] * bs, dt)]
+        deltas = [np.empty(n * bs, dt) for n in sizes[1:]]
+        scratch = np.empty(max(sizes[1:]) * bs, dt)
+        return x, t, acts, deltas, scratch
+
+    @functools.cached_property
+    def _change_views(self) -> list[np.ndarray]:
+        """For plain gradient descent: the change matrix of each layer as a view of one
+        scratch array the size of the largest (they are used one at a time)."""
+        sizes = self.sizes
+        flat = np.empty(max(n * (p + 1) for p, n in zip(sizes[:-1], sizes[1:])), self.dtype)
+        return [flat[: n * (p + 1)].reshape(n, p + 1) for p, n in zip(sizes[:-1], sizes[1:])]
+
+    def _wide_views(self, r: int) -> tuple:
+        key = ("wide", r)
+        views = self._views.get(key)
+        if views is None:
+            x, t, acts, deltas, scratch = self._wide_buffers
+            sizes = self.sizes
+            hidden = sizes[1:-1]
+            views = (
+                x[: r * sizes[0]].reshape(r, sizes[0]),
+                t[: r * sizes[-1]].reshape(r, sizes[-1]),
+                t[r * sizes[-1] : 2 * r * sizes[-1]].reshape(sizes[-1], r),
+                t[-r * sizes[-1] :].reshape(r, sizes[-1]),
+                [b[: (n + 1) * r].reshape(n + 1, r) for b, n in zip(acts, hidden)]
+                + [acts[-1][: sizes[-1] * r].reshape(sizes[-1], r)],
+                [b[: n * r].reshape(n, r) for b, n in zip(deltas, sizes[1:])],
+                [scratch[: n * r].reshape(n, r) for n in sizes[1:]],
+                self._change_views,
+            )
+            self._views[key] = views
+        return views
+
+    def _note_sgd_wide(self, order: np.ndarray, rate: float, weights: list[np.ndarray]) -> None:
+        """The note's network with plain gradient descent and large batches (more than
+        ``SMALL_BATCH`` rows), laid out for BLAS: samples as columns.
+
+        The same steps as :meth:`_note_sgd`, transposed: z^(l)ᵀ = W^(l) [a^(l-1)ᵀ; 1],
+        the note's own form, eq. (1)–(2). Each hidden layer's a^(l)ᵀ is written into a
+        buffer whose last row holds ones (written once, never a copy of the batch), so
+        W^(l) is used whole and contiguous and the bias needs no pass of its own; for
+        the first layer the input rows are used as gathered and the bias column added.
+        δ^(l)ᵀ = W^(l+1)[:, :-1]ᵀ δ^(l+1)ᵀ ⊙ a(1 − a), all δ's from the weights before
+        the step; then, layer by layer, the change (γ/r) δ^(l)ᵀ [A^(l-1), 1] into one
+        scratch matrix and W^(l) ← W^(l) − that. A change matrix reads only δ's and
+        a's, never a weight, so every one is still the one of the weights before the
+        step, while only one exists at a time.
+        """
+        mul, add, sub, tanh, clip = np.multiply, np.add, np.subtract, np.tanh, np.clip
+        matmul, copyto, take = np.matmul, np.copyto, np.take
+        L, X, T, bs = self.L, self.X, self.T, self.batch_size
+        dt = self.dtype
+        info = np.finfo(dt)
+        half, one, tiny, top = dt.type(0.5), dt.type(1.0), dt.type(info.tiny), dt.type(1.0 - info.epsneg)
+        ones = self._ones
+        first_block, first_bias = weights[0][:, :-1], weights[0][:, -1:]
+        blocks_t = [W[:, :-1].T for W in weights]
+        matching = self._matching
+        few_outputs = self.sizes[-1] <= 32
+        hidden = range(L - 2, -1, -1)
+        layers = range(L)
+        m = len(order)
+        filled = None
+        for start in range(0, m, bs):
+            idx = order[start : start + bs]
+            r = len(idx)
+            x, t_rows, t, d_rows, acts, delta, scratch, change = self._wide_views(r)
+            if filled != r:  # the bias node's row of ones (the views of another r share memory)
+                for a in acts[:-1]:
+                    a[-1] = 1.0
+                filled = r
+            gamma = dt.type(rate / r)
+            take(X, idx, axis=0, out=x, mode="clip")  # indices checked in run()
+            take(T, idx, axis=0, out=t_rows, mode="clip")
+            copyto(t, t_rows.T)  # (an operand transposed in sub would be buffered)
+            # z^(1)ᵀ = W^(1)[:, :-1] xᵀ + the bias column (copied to columns, then added)
+            z = acts[0][:-1] if L > 1 else acts[0]
+            matmul(first_block, x.T, z)
+            b = scratch[0]
+            copyto(b, first_bias)
+            add(z, b, z)
+            for l in layers:  # a^(l) = σ(z^(l)) = (1 + tanh(z/2)) / 2, kept inside (0, 1)
+                if l > 0:
+                    z = acts[l][:-1] if l < L - 1 else acts[l]
+                    matmul(weights[l], acts[l - 1], z)  # W^(l) [a^(l-1)ᵀ; 1]
+                mul(z, half, z)
+                tanh(z, z)
+                add(z, one, z)
+                mul(z, half, z)
+                clip(z, tiny, top, out=z)
+            aL, d, u = acts[L - 1], delta[L - 1], scratch[L - 1]
+            sub(aL, t, d)  # δ^(L) = (a − T) ⊙ a(1 − a), or a − T for cross-entropy
+            if not matching:
+                sub(one, aL, u)
+                mul(aL, u, u)
+                mul(d, u, d)
+            mul(d, gamma, d)  # × γ/r
+            for l in hidden:  # δ^(l) from δ^(l+1) and the weights before the step
+                d, u, a = delta[l], scratch[l], acts[l][:-1]
+                matmul(blocks_t[l + 1], delta[l + 1], d)
+                sub(one, a, u)
+                mul(a, u, u)
+                mul(d, u, d)
+            G = change[0]  # (γ/r) δ^(1)ᵀ [x, 1]: the bias column is Σ_s δ_s
+            matmul(delta[0], x, G[:, :-1])
+            matmul(delta[0], ones[:r], G[:, -1])
+            sub(weights[0], G, weights[0])
+            for l in range(1, L):  # (γ/r) δ^(l)ᵀ [A^(l-1), 1] in one product
+                G = change[l]
+                if l == L - 1 and few_outputs:  # OpenBLAS is ~2× faster with δ^(L) as rows here
+                    copyto(d_rows, delta[l].T)
+                    matmul(d_rows.T, acts[l - 1].T, G)
+                else:
+                    matmul(delta[l], acts[l - 1].T, G)
+                sub(weights[l], G, weights[l])
 
     def _note_const(self, r: int, rate: float) -> tuple:
         """Per layer (½, 1, tiny, 1 − ε), and γ/r for δ^(L): arrays of r rows for small
@@ -385,7 +536,7 @@ class NumpyEpoch:
             raise ValueError(f"order must be a 1-D array of sample indices; got shape {order.shape}")
         if order.size and (order.min() < 0 or order.max() >= len(self.X)):
             raise ValueError(f"sample indices must be in 0 … {len(self.X) - 1}")
-        if min(self.batch_size, len(order)) > len(self._t):
+        if min(self.batch_size, len(order)) > self._bs:
             # The buffers hold min(batch_size, m) rows.
             raise ValueError(
                 f"a batch of {min(self.batch_size, len(order))} indices is more than the "
@@ -401,11 +552,6 @@ class NumpyEpoch:
         order = self._check_order(order)
         m = len(order)
         weights = net.weights  # read each epoch: Network.step replaces the list
-        blocks = [W[:, :-1] for W in weights]
-        biases = [W[:, -1] for W in weights]
-        grads = self.change_matrices
-        grad_blocks = [G[:, :-1] for G in grads]
-        grad_biases = [G[:, -1] for G in grads]
         rate = plain_learning_rate(opt)
         X, T, L = self.X, self.T, self.L
         forward, backward, output = self._forward, self._backward, self._output
@@ -413,7 +559,14 @@ class NumpyEpoch:
         if rate is not None and self._scalar:
             return self._per_sample_scalar(order, rate, weights)
         if rate is not None and self._note_network:
+            if self._bs > SMALL_BATCH:
+                return self._note_sgd_wide(order, rate, weights)
             return self._note_sgd(order, rate, weights)
+        blocks = [W[:, :-1] for W in weights]
+        biases = [W[:, -1] for W in weights]
+        grads = self.change_matrices
+        grad_blocks = [G[:, :-1] for G in grads]
+        grad_biases = [G[:, -1] for G in grads]
         layers = range(L)
         bias_copy = [np.empty(n, self.dtype) for n in self.sizes[1:]]
         for start in range(0, m, bs):
