@@ -146,3 +146,15 @@ def test_a_cross_entropy_cost_picks_its_own_output_activation_when_none_is_given
     assert [f.name for f in net.activations] == ["relu", output]
     # Sigmoid hidden layers already give probabilities: the output keeps sigmoid.
     assert Network([2, 3, 2], seed=0, cost=cost).activations[-1].name == "sigmoid"
+
+
+def test_an_input_too_large_for_float32_is_refused_not_turned_into_inf():
+    net = Network([2, 2, 2], seed=0, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"input contains inf at feature 1"):
+        net.predict([0.5, 1e300])
+
+
+def test_float32_data_for_a_float32_network_is_not_copied():
+    net = Network([2, 2, 2], seed=0, dtype=np.float32)
+    X = np.ones((4, 2), dtype=np.float32)
+    assert net._batch(X, "input")[0] is X

@@ -59,7 +59,9 @@ def as_batch(
     """
     noun = "features" if what == "input" else "values"
     try:
-        arr = np.asarray(values, dtype=np.float64)
+        arr = np.asarray(values)
+        if arr.dtype.kind not in "biuf":  # text, objects, …: numbers or a clear error
+            arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(f"{what} must be numbers, {n} {noun} per sample; got {values!r:.80}") from None
     single = arr.ndim == 1
@@ -75,11 +77,15 @@ def as_batch(
         raise ValueError(
             f"{what} has {batch.shape[1]} {noun}, the network expects {n} (sizes {list(sizes)})"
         )
-    if not np.all(np.isfinite(batch)):
+    # Straight to the network's dtype: no copy when the data already is, and no
+    # temporary of the batch's size for the check (min and max see NaN and ±inf; a
+    # value too large for float32 shows up here as inf).
+    batch = np.ascontiguousarray(batch, dtype=dtype)
+    if not (np.isfinite(batch.min()) and np.isfinite(batch.max())):
         bad = np.argwhere(~np.isfinite(batch))[0]
         where = f"feature {bad[1]}" if single else f"sample {bad[0]}, column {bad[1]}"
         raise ValueError(f"{what} contains {batch[tuple(bad)]} at {where}; every value must be finite")
-    return np.ascontiguousarray(batch, dtype=dtype), single
+    return batch, single
 
 
 def check_weights(weights: Sequence) -> list[np.ndarray]:
