@@ -199,3 +199,18 @@ def test_learning_rate_with_an_optimizer_object_is_refused():
     net = Network([2, 2, 2], seed=0)
     with pytest.raises(ValueError, match="set them on the Optimizer object"):
         net.fit([[0.1, 0.9]], [[0.3, 0.4]], 1, learning_rate=0.1, optimizer=get_optimizer("adam"))
+
+
+def test_the_epoch_cost_is_measured_in_chunks_with_the_same_result(monkeypatch):
+    """A large data set is measured a few rows at a time (bounded memory); the
+    weighted chunk means equal the whole set's cost and accuracy."""
+    import backprop.training as training
+
+    X, T, _ = blobs(50)
+    net = Network([2, 3, 2], seed=2)
+    whole = training._measure(net, X, T, True)
+    monkeypatch.setattr(training, "_MEASURE_VALUES", 7 * sum(net.sizes))  # 7 rows a chunk
+    chunked = training._measure(net, X, T, True)
+    assert chunked[0] == pytest.approx(net.cost(X, T), rel=1e-12)
+    assert chunked[0] == pytest.approx(whole[0], rel=1e-12)
+    assert chunked[1] == pytest.approx(whole[1], rel=1e-12)

@@ -125,12 +125,27 @@ def _run_epoch(net: "Network", opt: Optimizer, X: np.ndarray, T: np.ndarray, ord
         opt.step(net.weights, net._gradients(X[idx], T[idx]))
 
 
+# Rows per forward pass when the loop measures a whole data set: about 2 MiB of
+# activations in float64, whatever the data's size.
+_MEASURE_VALUES = 2**18
+
+
 def _measure(net: "Network", X: np.ndarray, T: np.ndarray, classes: bool) -> tuple[float, float | None]:
-    """Cost and accuracy over (X, T) from one forward pass."""
-    _, values = core.forward(net.weights, X, net.activations)
-    cost = net.cost_function(values[-1], T)
-    acc = accuracy(values[-1], T) if classes else None
-    return cost, acc
+    """Cost and accuracy over (X, T) by the core's forward pass, in chunks of rows so
+    that measuring a large data set never holds all its activations at once. The
+    chunks' means are weighted by their rows (one chunk: the batch's own mean)."""
+    rows = max(1, _MEASURE_VALUES // sum(net.sizes))
+    costs, accuracies, counts = [], [], []
+    for start in range(0, len(X), rows):
+        x, t = X[start : start + rows], T[start : start + rows]
+        _, values = core.forward(net.weights, x, net.activations)
+        costs.append(net.cost_function(values[-1], t))
+        accuracies.append(accuracy(values[-1], t) if classes else 0.0)
+        counts.append(len(x))
+    if len(counts) == 1:
+        return costs[0], (accuracies[0] if classes else None)
+    cost = float(np.average(costs, weights=counts))
+    return cost, (float(np.average(accuracies, weights=counts)) if classes else None)
 
 
 def _finite(weights: Sequence[np.ndarray]) -> bool:
@@ -216,17 +231,19 @@ def train(
     # The epoch runner does what ``_run_epoch`` does, into buffers allocated once here
     # (compiled with numba for the note's network when it is installed).
     run_epoch = epoch_runner(net, opt, X, T, batch_size)
+    last_finite = [np.empty_like(W) for W in net.weights]  # to restore on divergence
     start_time = time.perf_counter()
     try:
         for epoch in range(epochs):
-            last_finite = [W.copy() for W in net.weights]
+            for saved, W in zip(last_finite, net.weights):
+                np.copyto(saved, W)
             opt.begin_epoch(epoch)
             order = rng.permutation(m) if shuffle else np.arange(m)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 run_epoch(order)
                 cost, acc = _measure(net, X, T, classes)
             history.epochs.append(epoch + 1)
-            history.learning_rate.append(float(getattr(opt, "current_learning_rate", opt.learning_rate)))
+            history.learning_rate.append(float(opt.current_learning_rate))
             history.cost.append(cost)
             if classes:
                 history.accuracy.append(acc)
