@@ -80,7 +80,8 @@ def as_batch(
     # Straight to the network's dtype: no copy when the data already is, and no
     # temporary of the batch's size for the check (min and max see NaN and ±inf; a
     # value too large for float32 shows up here as inf).
-    batch = np.ascontiguousarray(batch, dtype=dtype)
+    with np.errstate(over="ignore"):
+        batch = np.ascontiguousarray(batch, dtype=dtype)
     if not (np.isfinite(batch.min()) and np.isfinite(batch.max())):
         bad = np.argwhere(~np.isfinite(batch))[0]
         where = f"feature {bad[1]}" if single else f"sample {bad[0]}, column {bad[1]}"
