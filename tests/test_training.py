@@ -214,3 +214,25 @@ def test_the_epoch_cost_is_measured_in_chunks_with_the_same_result(monkeypatch):
     assert chunked[0] == pytest.approx(net.cost(X, T), rel=1e-12)
     assert chunked[0] == pytest.approx(whole[0], rel=1e-12)
     assert chunked[1] == pytest.approx(whole[1], rel=1e-12)
+
+
+def test_train_holds_no_copy_of_the_data():
+    """Memory that one epoch of ``train`` allocates above the data and the network stays
+    far below the data's own size (a copy of the inputs, or all the activations of the
+    epoch's measurement at once, would exceed it). Run with
+    ``pytest tests/test_training.py -k copy_of_the_data -s`` to see the figure."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X = rng.random((6000, 784), dtype=np.float32)  # 18 MiB
+    T = np.eye(10, dtype=np.float32)[rng.integers(0, 10, len(X))]
+    net = Network([784, 64, 10], seed=1, dtype=np.float32)
+    train(net, X[:300], T[:300], epochs=1, batch_size=100, seed=0)  # imports, compiles
+    tracemalloc.start()
+    try:
+        train(net, X, T, epochs=1, batch_size=100, seed=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    print(f"train: {peak / 2**20:.2f} MiB above {X.nbytes / 2**20:.1f} MiB of inputs")
+    assert peak < X.nbytes / 4
