@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..explain.expr import format_number
 from ..explain.trace import record
 from .session import Session
 from .settings import RequestError
@@ -33,12 +34,7 @@ _FUNCTION = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "lea
 
 
 def _n(v: float) -> str:
-    v = float(v)
-    if not np.isfinite(v):
-        return str(v)
-    if v != 0 and abs(v) < 1e-3:
-        return f"{v:.4e}"
-    return f"{v:.6f}"
+    return format_number(v, 6)
 
 
 def _sym(name: str, j, i=None, l=None) -> str:
