@@ -99,7 +99,10 @@ def test_the_notes_example_and_its_explanations(server):
     assert values["a_0^(2)"] == pytest.approx(0.873557, abs=1e-6)
     assert values["δ_0^(2)"] == pytest.approx(0.063352, abs=1e-6)
     status, ex = call(server, "POST", f"/api/sessions/{sid}/explain", {"kind": "neuron", "layer": 1, "j": 1})
-    assert any(line["formula"].startswith("δ_1^(1)") and line["value"] == pytest.approx(0.011531, abs=1e-6) for line in ex["lines"])
+    delta = next(line for line in ex["lines"] if line["formula"].startswith("δ_1^(1)"))
+    assert delta["value"] == pytest.approx(0.011531, abs=1e-6)
+    # f'(z_1^(1)) = a_1^(1)(1 − a_1^(1)) with a_1^(1) = 0.748382, then w_k1^(2) δ_k^(2)
+    assert delta["numbers"] == "0.188307 × (0.800000×0.063352 + 0.200000×0.052770)"
     # dC/dw_01^(2) = δ_0^(2) a_1^(1), and the update it predicts is the step's
     status, ex = call(server, "POST", f"/api/sessions/{sid}/explain", {"kind": "weight", "layer": 2, "j": 0, "i": 1})
     assert ex["symbol"] == "w_01^(2)"
