@@ -443,3 +443,26 @@ def test_ipv6_loopback():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_connection_error_goes_to_the_log_not_to_stderr(monkeypatch, capsys):
+    from backprop.playground.server import PlaygroundHandler
+
+    def fail(self):
+        raise RuntimeError("broken handler")
+
+    monkeypatch.setattr(PlaygroundHandler, "handle", fail)
+    lines: list[str] = []
+    srv = _start(log=lines.append)
+    try:
+        with socket.create_connection(srv.server_address[:2], timeout=5) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.recv(16)  # the server closes the connection
+        deadline = time.monotonic() + 5
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert any("broken handler" in line for line in lines), lines
+    assert capsys.readouterr().err == ""
