@@ -99,7 +99,10 @@ def test_the_notes_example_and_its_explanations(server):
     assert values["a_0^(2)"] == pytest.approx(0.873557, abs=1e-6)
     assert values["δ_0^(2)"] == pytest.approx(0.063352, abs=1e-6)
     status, ex = call(server, "POST", f"/api/sessions/{sid}/explain", {"kind": "neuron", "layer": 1, "j": 1})
-    assert any(line["formula"].startswith("δ_1^(1)") and line["value"] == pytest.approx(0.011531, abs=1e-6) for line in ex["lines"])
+    delta = next(line for line in ex["lines"] if line["formula"].startswith("δ_1^(1)"))
+    assert delta["value"] == pytest.approx(0.011531, abs=1e-6)
+    # f'(z_1^(1)) = a_1^(1)(1 − a_1^(1)) with a_1^(1) = 0.748382, then w_k1^(2) δ_k^(2)
+    assert delta["numbers"] == "0.188307 × (0.800000×0.063352 + 0.200000×0.052770)"
     # dC/dw_01^(2) = δ_0^(2) a_1^(1), and the update it predicts is the step's
     status, ex = call(server, "POST", f"/api/sessions/{sid}/explain", {"kind": "weight", "layer": 2, "j": 0, "i": 1})
     assert ex["symbol"] == "w_01^(2)"
@@ -440,3 +443,26 @@ def test_ipv6_loopback():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_connection_error_goes_to_the_log_not_to_stderr(monkeypatch, capsys):
+    from backprop.playground.server import PlaygroundHandler
+
+    def fail(self):
+        raise RuntimeError("broken handler")
+
+    monkeypatch.setattr(PlaygroundHandler, "handle", fail)
+    lines: list[str] = []
+    srv = _start(log=lines.append)
+    try:
+        with socket.create_connection(srv.server_address[:2], timeout=5) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.recv(16)  # the server closes the connection
+        deadline = time.monotonic() + 5
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert any("broken handler" in line for line in lines), lines
+    assert capsys.readouterr().err == ""

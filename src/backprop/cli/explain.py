@@ -96,18 +96,18 @@ def network_from_args(args: argparse.Namespace) -> tuple[Network, np.ndarray, np
         net = Network.from_weights(load_weights(args.weights))
         description = f"weights from {args.weights}"
     elif source == "model":
-        from ..modelfile import load_model  # the train helper's module, imported when needed
+        from ..modelfile import load_model
 
         model = load_model(args.model)
         net = model.network
         description = f"model {args.model}"
-        if x is not None and getattr(model, "scaler", None) is not None:
+        if x is not None and model.scaler is not None:
             # the model's own inputs are raw: scale them as model.predict does, so A^(0)
             # shows what the network sees
             if x.size != net.sizes[0]:
                 raise ValueError(f"input has {x.size} features, the network expects "
                                  f"{net.sizes[0]} (sizes {net.sizes})")
-            x = np.asarray(model.scaler.transform(x[None, :]), dtype=np.float64)[0]
+            x = model.transform(x)
             description += ", the input scaled by the model's scaler"
     else:
         sizes = [int(v) for v in parse_numbers(args.sizes, "--sizes")]

@@ -12,6 +12,8 @@ import json
 import math
 from pathlib import Path
 
+from ..modelfile import load_model
+
 KINDS = ("curve", "boundary", "network", "weights")
 
 
@@ -105,16 +107,6 @@ def _size(args) -> tuple[float | None, float | None] | None:
     return None if width is None and height is None else (width, height)
 
 
-def _load_model(path: str):
-    if not Path(path).exists():
-        raise ValueError(f"no model file {path!r}")
-    try:
-        from ..modelfile import load_model
-    except ImportError:
-        raise ValueError("reading model files needs backprop.modelfile, which this installation lacks") from None
-    return load_model(path)
-
-
 def _history(source: str):
     path = Path(source)
     if not path.exists():
@@ -125,15 +117,10 @@ def _history(source: str):
         data = None
     if isinstance(data, dict) and "cost" in data:
         return data
-    model = _load_model(source)
-    if getattr(model, "history", None) is None:
+    model = load_model(source)
+    if model.history is None:
         raise ValueError(f"the model file {source!r} holds no training history; train it with backprop train")
     return model.history
-
-
-def _metadata(model) -> dict:
-    meta = getattr(model, "metadata", None)
-    return meta if isinstance(meta, dict) else {}
 
 
 def _dataset_from_metadata(meta: dict) -> tuple[str | None, dict]:
@@ -180,8 +167,8 @@ def _boundary(args, options):
     from .. import plotting
     from ..datasets import load_dataset
 
-    model = _load_model(args.model)
-    name, data_options = _dataset_from_metadata(_metadata(model))
+    model = load_model(args.model)
+    name, data_options = _dataset_from_metadata(model.metadata)
     if args.data is not None:
         if args.data != name:
             data_options = {}
@@ -199,8 +186,8 @@ def _boundary(args, options):
         dataset = load_dataset(name, **data_options)
     except TypeError as error:
         raise ValueError(f"data set {name!r} does not take these options ({error})") from None
-    labels = getattr(model, "labels", None) or dataset.labels
-    return plotting.plot_boundary(model.network, dataset.X, dataset.y, scaler=getattr(model, "scaler", None),
+    labels = model.labels or dataset.labels
+    return plotting.plot_boundary(model.network, dataset.X, dataset.y, scaler=model.scaler,
                                   labels=labels, **options)
 
 
@@ -221,15 +208,12 @@ def _network(args, options):
         if "title" not in options:
             options["title"] = f"The {example.name} example {net.sizes}: input {tuple(example.input)}, target {tuple(example.target)}" if args.input is None else None
     else:
-        model = _load_model(args.model)
+        model = load_model(args.model)
         net = model.network
         x = args.input
-        scaler = getattr(model, "scaler", None)
-        if x is not None and scaler is not None and len(x) == net.sizes[0]:
-            import numpy as np
-
+        if x is not None and model.scaler is not None and len(x) == net.sizes[0]:
             raw = ", ".join(f"{v:g}" for v in x)
-            x = scaler.transform(np.asarray(x, dtype=float)[None, :])[0]
+            x = model.transform(x)
             options.setdefault("title", f"The network {net.sizes}, input ({raw}), scaled to a^(0)")
     if x is not None and len(x) != net.sizes[0]:
         raise ValueError(f"--input needs {net.sizes[0]} numbers, one per input neuron; got {len(x)}")
@@ -240,12 +224,12 @@ def _network(args, options):
 def _weights(args, options):
     from .. import plotting
 
-    model = _load_model(args.model)
+    model = load_model(args.model)
     net = model.network
     n0 = net.sizes[0]
     shape = args.image_shape
     if shape is None:
-        meta = _metadata(model)
+        meta = model.metadata
         shape = meta.get("image_shape")
         if shape is None:
             name, data_options = _dataset_from_metadata(meta)

@@ -103,6 +103,22 @@ class Trace:
         )[0]
 
 
+def check_steps(steps) -> int:
+    """``steps`` as a positive int, or a ``ValueError``."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive integer; got {steps!r}")
+    return int(steps)
+
+
+def one_sample(net: Network, x, t, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """(x, t) checked against ``net`` as a batch of one row each (X, T); ``what``
+    names the caller in the error for a batch of several samples."""
+    X, T, _ = net._pair(x, t)
+    if len(X) != 1:
+        raise ValueError(f"{what} follows one sample; got a batch of {len(X)} samples")
+    return X, T
+
+
 def record(net: Network, x, t, learning_rate: float = 0.5, steps: int = 1) -> Trace:
     """Run ``steps`` backpropagation steps on a copy of ``net`` and record each one.
 
@@ -110,16 +126,11 @@ def record(net: Network, x, t, learning_rate: float = 0.5, steps: int = 1) -> Tr
     not changed.
     """
     learning_rate = check_learning_rate(learning_rate)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer; got {steps!r}")
-    X, T, _ = net._pair(x, t)
-    if len(X) != 1:
-        raise ValueError(
-            f"an explanation follows one sample; got a batch of {len(X)} samples"
-        )
+    steps = check_steps(steps)
+    X, T = one_sample(net, x, t, "an explanation")
     work = net.copy()
     records: list[StepRecord] = []
-    for number in range(1, int(steps) + 1):
+    for number in range(1, steps + 1):
         before = [W.copy() for W in work.weights]
         result = work.backpropagate(X, T)
         after = core.update(before, result.change_matrices, learning_rate)

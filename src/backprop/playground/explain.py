@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..explain.expr import format_number
 from ..explain.trace import record
 from .session import Session
 from .settings import RequestError
@@ -33,12 +34,7 @@ _FUNCTION = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "lea
 
 
 def _n(v: float) -> str:
-    v = float(v)
-    if not np.isfinite(v):
-        return str(v)
-    if v != 0 and abs(v) < 1e-3:
-        return f"{v:.4e}"
-    return f"{v:.6f}"
+    return format_number(v, 6)
 
 
 def _sym(name: str, j, i=None, l=None) -> str:
@@ -71,7 +67,7 @@ def _sample(session: Session, sample) -> int:
 def _record(session: Session, s: int):
     """One recorded step on sample ``s`` (the network itself is not changed)."""
     with np.errstate(all="ignore"):
-        return record(session.net, session.X[s], session.T[s], session.settings.learning_rate).steps[0]
+        return record(session.net, session.X[s], session.T[s], session.settings.learning_rate)
 
 
 def _check_layer(session: Session, layer, low: int) -> int:
@@ -99,7 +95,8 @@ def explain_neuron(session: Session, layer, j, sample=None) -> dict:
     has_bias = l < net.L
     j = _check_index("j", j, sizes[l] + (1 if has_bias else 0), f"the neurons of layer {l}" + (", the last the bias node" if has_bias else ""))
     s = _sample(session, sample)
-    step = _record(session, s)
+    trace = _record(session, s)
+    step = trace.steps[0]
     p = step.result
     out = {"kind": "neuron", "layer": l, "j": j, **_header(session, s)}
     a_sym = _sym("a", j, l=l)
@@ -149,7 +146,7 @@ def explain_neuron(session: Session, layer, j, sample=None) -> dict:
     else:
         W_next = net.weights[l]
         d_next = p.deltas[l][0]
-        fprime = f.derivative(np.array([a]))[0]
+        fprime = trace.derivative(step, l)[j]
         terms = [f"{_n(W_next[k, j])}×{_n(d_next[k])}" for k in range(sizes[l + 1])]
         lines.append(_line(
             f"{d_sym} = f'(z_{j}^({l})) Σ_k {_sym('w', 'k', j, l + 1)} δ_k^({l + 1}),  f' = {_DERIVATIVE.get(f.name, f.name + chr(39))}",
@@ -167,7 +164,7 @@ def explain_weight(session: Session, layer, j, i, sample=None) -> dict:
     j = _check_index("j", j, sizes[l], f"the neurons of layer {l}")
     i = _check_index("i", i, sizes[l - 1] + 1, f"the neurons of layer {l - 1}, the last the bias node")
     s = _sample(session, sample)
-    step = _record(session, s)
+    step = _record(session, s).steps[0]
     p = step.result
     gamma = session.settings.learning_rate
     w = net.weights[l - 1][j, i]

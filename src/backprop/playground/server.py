@@ -24,6 +24,7 @@ import json
 import re
 import secrets
 import socket
+import sys
 import threading
 from collections import OrderedDict
 from http import HTTPStatus
@@ -129,6 +130,13 @@ class PlaygroundServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.connections.release()
+
+    def handle_error(self, request, client_address) -> None:
+        # socketserver would print a traceback to stderr; the library leaves output to the
+        # command line, so the error goes to ``log`` (the CLI's --verbose) or nowhere.
+        if self.log is not None:
+            error = sys.exc_info()[1]
+            self.log(f"{client_address[0]} connection error: {error!r}")
 
     @property
     def url(self) -> str:

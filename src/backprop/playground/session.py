@@ -15,6 +15,7 @@ import numpy as np
 
 from ..examples import NOTE
 from ..network import Network
+from ..preprocessing import targets_for_classes
 from . import data
 from .settings import LIMITS, RequestError, Settings
 
@@ -47,7 +48,8 @@ class Session:
                     "cost cross_entropy needs class labels; the note's example has the "
                     "target (0.3, 0.4): use quadratic"
                 )
-            T = np.eye(max(int(y.max()) + 1, 2))[y]  # one-hot, two columns even for two classes
+            # softmax: one-hot, two columns even for two classes
+            T = targets_for_classes(y, max(int(y.max()) + 1, 2), one_hot_binary=True)
             output_activation = "softmax"
         self.y_all = y
         if s.dataset in data.GENERATED:  # hold out a fifth for the validation cost

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..metrics import predicted_classes
 from ._figure import DEFAULT_DPI, class_style, new_figure, resolve_size, save_figure
 
 __all__ = ["plot_boundary", "predict_classes"]
 
 
 def predict_classes(network, X, scaler=None) -> np.ndarray:
-    """The class of each row of ``X``: the largest output, or output ≥ 0.5 for one output.
+    """The class of each row of ``X`` (``metrics.predicted_classes`` of ``network.predict``).
 
     ``scaler`` (anything with ``transform``) is applied to ``X`` first, as in training.
     """
     X = np.asarray(X, dtype=float)
     if scaler is not None:
         X = scaler.transform(X)
-    outputs = np.asarray(network.predict(X))
-    if outputs.ndim == 1:
-        outputs = outputs[:, None]
-    if outputs.shape[1] == 1:
-        return (outputs[:, 0] >= 0.5).astype(np.int64)
-    return np.argmax(outputs, axis=1).astype(np.int64)
+    return predicted_classes(network.predict(X))
 
 
 def _check(network, X, y):

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
+from ..explain.trace import check_steps, one_sample
 from ..network import Network
 from ..validation import check_learning_rate
 
@@ -120,11 +119,8 @@ def layout(net: Network, x, t, learning_rate: float = 0.5, steps: int = 1) -> La
     """The cells of ``steps`` training steps of ``net`` on one sample (x, t)."""
     check_network(net)
     learning_rate = check_learning_rate(learning_rate)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer; got {steps!r}")
-    X, T, _ = net._pair(x, t)
-    if len(X) != 1:
-        raise ValueError(f"a spreadsheet follows one sample; got a batch of {len(X)} samples")
+    steps = check_steps(steps)
+    X, T = one_sample(net, x, t, "a spreadsheet")
     x, t = X[0], T[0]
     sizes, L = net.sizes, net.L
     per_step = sum(3 * sizes[l] + 2 * W.size for l, W in enumerate(net.weights, start=1))
