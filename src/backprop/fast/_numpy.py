@@ -36,13 +36,9 @@ def plain_learning_rate(optimizer: Optimizer) -> float | None:
     Only the exact ``GradientDescent`` class without weight decay qualifies; any other
     optimiser is run through its own ``step``.
     """
-    if type(optimizer) is not GradientDescent:
+    if type(optimizer) is not GradientDescent or optimizer.weight_decay != 0.0:
         return None
-    if getattr(optimizer, "weight_decay", 0.0) != 0.0:
-        return None
-    # With a schedule the rate of the epoch just begun (optimisers with schedules).
-    rate = getattr(optimizer, "current_learning_rate", optimizer.learning_rate)
-    return float(rate)
+    return float(optimizer.current_learning_rate)  # with a schedule, the epoch's γ
 
 
 # -- activations in place: a = f(z) written into ``out`` ------------------------------
@@ -135,7 +131,11 @@ def _backward_into(f: _act.Activation) -> Callable:
 
 
 def _output_delta_into(f: _act.Activation, cost: _costs.Cost) -> Callable:
-    """δ^(L) written into ``d``: dC/da^(L) ⊙ f'(z^(L)), or a^(L) − T for matching pairs."""
+    """δ^(L) written into ``d``: dC/da^(L) ⊙ f'(z^(L)), or a^(L) − T for matching pairs.
+
+    ``core.output_delta`` in place (it allocates its result) for the pairs that have an
+    in-place form; any other pair calls it and copies the result in.
+    """
     if cost.matching_activation is not None and cost.matching_activation == f.name:
 
         def matching(a, t, d, tmp):
