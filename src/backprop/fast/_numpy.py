@@ -27,7 +27,22 @@ from .. import costs as _costs
 from ..core import output_delta
 from ..optimizers import GradientDescent, Optimizer
 
-__all__ = ["NumpyEpoch", "plain_learning_rate"]
+__all__ = ["NumpyEpoch", "plain_learning_rate", "is_note_network"]
+
+
+def _matching(f: _act.Activation, cost: _costs.Cost) -> bool:
+    """True if δ^(L) = a^(L) − T for this output activation and cost (core.output_delta)."""
+    return cost.matching_activation is not None and cost.matching_activation == f.name
+
+
+def is_note_network(net) -> bool:
+    """The note's network: the core's sigmoid in every layer (not a subclass that could
+    change its backward), and the quadratic cost or one with δ^(L) = a^(L) − T."""
+    fs = net.activations
+    if not all(f.function is _act._sigmoid and type(f) is _act.Activation for f in fs):
+        return False
+    cost = net.cost_function
+    return cost.derivative is _costs._quadratic_derivative or _matching(fs[-1], cost)
 
 
 def plain_learning_rate(optimizer: Optimizer) -> float | None:
@@ -136,7 +151,7 @@ def _output_delta_into(f: _act.Activation, cost: _costs.Cost) -> Callable:
     ``core.output_delta`` in place (it allocates its result) for the pairs that have an
     in-place form; any other pair calls it and copies the result in.
     """
-    if cost.matching_activation is not None and cost.matching_activation == f.name:
+    if _matching(f, cost):
 
         def matching(a, t, d, tmp):
             np.subtract(a, t, out=d)
@@ -192,11 +207,8 @@ class NumpyEpoch:
         self._backward = [_backward_into(f) for f in fs]
         self._output = _output_delta_into(fs[-1], net.cost_function)
         self.L = L
-        cost = net.cost_function
-        self._matching = cost.matching_activation is not None and cost.matching_activation == fs[-1].name
-        self._note_network = all(f.function is _act._sigmoid for f in fs) and (
-            self._matching or cost.derivative is _costs._quadratic_derivative
-        )
+        self._matching = _matching(fs[-1], net.cost_function)
+        self._note_network = is_note_network(net)
         # Tiny float64 networks, one sample a step: Python floats beat numpy's per-call cost.
         self._scalar = (
             self._note_network and bs == 1 and dt == np.float64
