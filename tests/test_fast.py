@@ -223,3 +223,23 @@ def test_plain_sgd_holds_one_change_matrix_at_a_time():
     # The bound tells the two apart: holding every change matrix would exceed it.
     assert bound < 8 * (batch + all_changes)
     assert peak < bound
+
+
+def test_a_sigmoid_with_its_own_backward_takes_the_general_path():
+    """The specialised loops hard-code σ' = a(1 − a); an Activation subclass that
+    keeps the sigmoid but changes its backward must be run through its own methods."""
+    from backprop.activations import Activation, sigmoid
+
+    class Doubled(Activation):
+        def backward(self, a, grad):
+            return 2.0 * super().backward(a, grad)
+
+    doubled = Doubled("doubled_sigmoid", sigmoid.function, sigmoid.derivative)
+    sizes, m, batch_size = [3, 4, 2], 12, 4
+    X, T = _data(sizes, m, np.float64)
+    ref, fast = _networks(sizes, doubled, None, "quadratic", np.float64)
+    run = epoch_runner(fast, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=False)
+    order = np.random.default_rng(5).permutation(m)
+    _reference_epoch(ref, get_optimizer("sgd", learning_rate=0.5), X, T, order, batch_size)
+    run(order)
+    assert _max_difference(ref, fast) <= 1e-12
