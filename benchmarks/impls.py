@@ -46,11 +46,11 @@ class Backprop:
         self.net = Network.from_weights(weights, dtype=weights[0].dtype, cost=cost)
         self.opt = get_optimizer("sgd", learning_rate=learning_rate)
         self.X, self.T, self.batch_size, self.use_numba = X, T, batch_size, use_numba
-        self.run = None
         # What train() does, minus the network it is given: the runner (with its
         # buffers) is made when training starts, i.e. at the first epoch here, so the
         # benchmark's memory measurement counts it.
-        self.path = None
+        self.run = None
+        self.path = None  # the runner's path ("numpy" or "numba") once it is made
 
     def epoch(self, order):
         from backprop.fast import epoch_runner

@@ -144,7 +144,6 @@ def step_gemms(sizes, batch, dtype, repeats=7) -> dict:
 class Worker:
     def __init__(self, name: str, threads: int):
         self.name = name
-        self.threads = threads
         if name == "torch" and impls.available("torch") is None:
             import torch
 

@@ -12,7 +12,8 @@ from backprop.optimizers import Optimizer, get_optimizer
 
 CASES = [
     # sizes, hidden activation, output activation, cost, batch size, samples
-    ([2, 2, 2], "sigmoid", None, "quadratic", 1, 9),
+    ([2, 2, 2], "sigmoid", None, "quadratic", 1, 9),  # per sample on Python floats
+    ([2, 3, 2], "sigmoid", None, "binary_cross_entropy", 1, 9),  # the same, δ^(L) = a − T
     ([2, 3, 1], "sigmoid", None, "quadratic", 4, 11),  # last batch of 3
     ([5, 9, 4], "sigmoid", None, "quadratic", 1, 13),  # per sample, numpy calls
     ([6, 12, 3], "sigmoid", None, "quadratic", 20, 50),  # large batches, last of 10
@@ -48,8 +49,13 @@ def _max_difference(a, b):
 
 
 def _networks(sizes, act, out, cost, dtype):
+    """Two networks with the same weights in separate arrays (``Network.copy`` shares
+    them: the comparison would then be of one set of weights with itself)."""
     net = Network(sizes, seed=3, dtype=dtype, activation=act, output_activation=out, cost=cost)
-    return net, net.copy()
+    twin = Network(sizes, seed=3, dtype=dtype, activation=act, output_activation=out, cost=cost)
+    assert not any(np.shares_memory(W, V) for W, V in zip(net.weights, twin.weights))
+    assert _max_difference(net, twin) == 0.0
+    return net, twin
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -202,7 +208,7 @@ def test_plain_sgd_holds_one_change_matrix_at_a_time():
     net = Network(sizes, seed=0)
     opt = get_optimizer("sgd", learning_rate=0.5)
     order = np.random.default_rng(0).permutation(m)
-    epoch_runner(net.copy(), opt, X, T, r, use_numba=False)(order)  # imports, caches
+    epoch_runner(Network(sizes, seed=0), opt, X, T, r, use_numba=False)(order)  # imports, caches
     tracemalloc.start()
     try:
         epoch_runner(net, opt, X, T, r, use_numba=False)(order)
@@ -213,5 +219,27 @@ def test_plain_sgd_holds_one_change_matrix_at_a_time():
     batch = r * (n0 + 3 * n2 + (n1 + 1) + n2 + (n1 + n2) + n1)  # x, targets/δ rows, a's, δ's, scratch
     largest = n1 * (n0 + 1)
     all_changes = n1 * (n0 + 1) + n2 * (n1 + 1)
-    assert peak < 8 * (batch + largest) + 16384
-    assert peak < 8 * (batch + all_changes)  # the bound above is below holding them all
+    bound = 8 * (batch + largest) + 16384
+    # The bound tells the two apart: holding every change matrix would exceed it.
+    assert bound < 8 * (batch + all_changes)
+    assert peak < bound
+
+
+def test_a_sigmoid_with_its_own_backward_takes_the_general_path():
+    """The specialised loops hard-code σ' = a(1 − a); an Activation subclass that
+    keeps the sigmoid but changes its backward must be run through its own methods."""
+    from backprop.activations import Activation, sigmoid
+
+    class Doubled(Activation):
+        def backward(self, a, grad):
+            return 2.0 * super().backward(a, grad)
+
+    doubled = Doubled("doubled_sigmoid", sigmoid.function, sigmoid.derivative)
+    sizes, m, batch_size = [3, 4, 2], 12, 4
+    X, T = _data(sizes, m, np.float64)
+    ref, fast = _networks(sizes, doubled, None, "quadratic", np.float64)
+    run = epoch_runner(fast, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=False)
+    order = np.random.default_rng(5).permutation(m)
+    _reference_epoch(ref, get_optimizer("sgd", learning_rate=0.5), X, T, order, batch_size)
+    run(order)
+    assert _max_difference(ref, fast) <= 1e-12

@@ -33,7 +33,7 @@ import os
 import numpy as np
 
 from ..optimizers import Optimizer
-from ._numpy import NumpyEpoch, plain_learning_rate
+from ._numpy import NumpyEpoch, is_note_network, plain_learning_rate
 
 __all__ = ["epoch_runner", "numba_available", "NUMBA_LIMIT"]
 
@@ -55,15 +55,7 @@ def numba_available() -> bool:
 
 
 def _numba_supports(net, optimizer: Optimizer, batch_size: int, check_size: bool = True) -> bool:
-    from .. import activations as _act
-    from .. import costs as _costs
-
-    if not all(f.function is _act._sigmoid and type(f) is _act.Activation for f in net.activations):
-        return False
-    cost = net.cost_function
-    if not (cost.derivative is _costs._quadratic_derivative or cost.matching_activation == "sigmoid"):
-        return False
-    if plain_learning_rate(optimizer) is None:
+    if not is_note_network(net) or plain_learning_rate(optimizer) is None:
         return False
     n_weights = sum(W.size for W in net.weights)
     return not check_size or batch_size * n_weights <= NUMBA_LIMIT

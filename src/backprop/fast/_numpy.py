@@ -27,7 +27,22 @@ from .. import costs as _costs
 from ..core import output_delta
 from ..optimizers import GradientDescent, Optimizer
 
-__all__ = ["NumpyEpoch", "plain_learning_rate"]
+__all__ = ["NumpyEpoch", "plain_learning_rate", "is_note_network"]
+
+
+def _matching(f: _act.Activation, cost: _costs.Cost) -> bool:
+    """True if δ^(L) = a^(L) − T for this output activation and cost (core.output_delta)."""
+    return cost.matching_activation is not None and cost.matching_activation == f.name
+
+
+def is_note_network(net) -> bool:
+    """The note's network: the core's sigmoid in every layer (not a subclass that could
+    change its backward), and the quadratic cost or one with δ^(L) = a^(L) − T."""
+    fs = net.activations
+    if not all(f.function is _act._sigmoid and type(f) is _act.Activation for f in fs):
+        return False
+    cost = net.cost_function
+    return cost.derivative is _costs._quadratic_derivative or _matching(fs[-1], cost)
 
 
 def plain_learning_rate(optimizer: Optimizer) -> float | None:
@@ -36,20 +51,18 @@ def plain_learning_rate(optimizer: Optimizer) -> float | None:
     Only the exact ``GradientDescent`` class without weight decay qualifies; any other
     optimiser is run through its own ``step``.
     """
-    if type(optimizer) is not GradientDescent:
+    if type(optimizer) is not GradientDescent or optimizer.weight_decay != 0.0:
         return None
-    if getattr(optimizer, "weight_decay", 0.0) != 0.0:
-        return None
-    # With a schedule the rate of the epoch just begun (optimisers with schedules).
-    rate = getattr(optimizer, "current_learning_rate", optimizer.learning_rate)
-    return float(rate)
+    return float(optimizer.current_learning_rate)  # with a schedule, the epoch's γ
 
 
 # -- activations in place: a = f(z) written into ``out`` ------------------------------
 
 
 def _sigmoid_into(z: np.ndarray, out: np.ndarray) -> None:
-    # The same operations as activations._sigmoid, in the same order.
+    # activations._sigmoid's operations, in the same order (so the same numbers), but
+    # written into ``out``: the core's function allocates its result, once per layer
+    # per step, which the hot loop must not.
     np.multiply(z, 0.5, out=out)
     np.tanh(out, out=out)
     out += 1.0
@@ -100,7 +113,7 @@ def _relu_backward(a, g, tmp):
 
 
 def _identity_backward(a, g, tmp):
-    np.multiply(g, 1.0, out=g)
+    pass  # f'(z) = 1: g is already g ⊙ f'(z)
 
 
 _BACKWARD_INTO: dict[Callable, Callable] = {
@@ -133,8 +146,12 @@ def _backward_into(f: _act.Activation) -> Callable:
 
 
 def _output_delta_into(f: _act.Activation, cost: _costs.Cost) -> Callable:
-    """δ^(L) written into ``d``: dC/da^(L) ⊙ f'(z^(L)), or a^(L) − T for matching pairs."""
-    if cost.matching_activation is not None and cost.matching_activation == f.name:
+    """δ^(L) written into ``d``: dC/da^(L) ⊙ f'(z^(L)), or a^(L) − T for matching pairs.
+
+    ``core.output_delta`` in place (it allocates its result) for the pairs that have an
+    in-place form; any other pair calls it and copies the result in.
+    """
+    if _matching(f, cost):
 
         def matching(a, t, d, tmp):
             np.subtract(a, t, out=d)
@@ -190,11 +207,8 @@ class NumpyEpoch:
         self._backward = [_backward_into(f) for f in fs]
         self._output = _output_delta_into(fs[-1], net.cost_function)
         self.L = L
-        cost = net.cost_function
-        self._matching = cost.matching_activation is not None and cost.matching_activation == fs[-1].name
-        self._note_network = all(f.function is _act._sigmoid for f in fs) and (
-            self._matching or cost.derivative is _costs._quadratic_derivative
-        )
+        self._matching = _matching(fs[-1], net.cost_function)
+        self._note_network = is_note_network(net)
         # Tiny float64 networks, one sample a step: Python floats beat numpy's per-call cost.
         self._scalar = (
             self._note_network and bs == 1 and dt == np.float64
@@ -222,10 +236,6 @@ class NumpyEpoch:
         """f'(z) scratch per layer; also the forward pass's bias rows (f'(z) comes later)."""
         return [np.empty((self._bs, n), self.dtype) for n in self.sizes[1:]]
 
-    @property
-    def _bias_rows(self) -> list[np.ndarray]:
-        return self._tmp
-
     @functools.cached_property
     def change_matrices(self) -> list[np.ndarray]:
         """dC/dW^(l) for every layer, all at once: what an optimiser's ``step`` takes."""
@@ -240,15 +250,15 @@ class NumpyEpoch:
                 self._t[:r],
                 [d[:r] for d in self._delta],
                 [t[:r] for t in self._tmp],
-                [b[:r] for b in self._bias_rows],
             )
             self._views[r] = views
         return views
 
     def _note_sgd(self, order: np.ndarray, rate: float, weights: list[np.ndarray]) -> None:
         """The note's network (sigmoid layers, quadratic cost or binary cross-entropy)
-        with plain gradient descent, any batch size: the batched steps above with
-        fewer numpy calls.
+        with plain gradient descent, batches of at most ``SMALL_BATCH`` rows (larger
+        ones take :meth:`_note_sgd_wide`): the batched steps of :meth:`run` with fewer
+        numpy calls.
 
         The sigmoid's clip is written as maximum then minimum (what np.clip computes),
         constants are arrays of the operands' shape (numpy's fastest path), and γ/r
@@ -257,9 +267,7 @@ class NumpyEpoch:
         """
         mul, add, sub, tanh = np.multiply, np.add, np.subtract, np.tanh
         maximum, minimum, matmul, copyto, take = np.maximum, np.minimum, np.matmul, np.copyto, np.take
-        clip = np.clip
         L, X, T, bs = self.L, self.X, self.T, self.batch_size
-        bias_copy = [np.empty(n, self.dtype) for n in self.sizes[1:]]
         ones = self._ones
         blocks = [W[:, :-1] for W in weights]
         blocks_t = [B.T for B in blocks]
@@ -277,40 +285,32 @@ class NumpyEpoch:
                 i = int(order[start])
                 r = 1
                 x, t = X[i : i + 1], T[i : i + 1]
-                a_all, _, delta, tmp, brows = self._batch_views(1)
+                a_all, _, delta, tmp = self._batch_views(1)
                 const, gamma = self._note_const(1, rate)
             else:
                 idx = order[start : start + bs]
                 r = len(idx)
-                a_all, t, delta, tmp, brows = self._batch_views(r)
+                a_all, t, delta, tmp = self._batch_views(r)
                 x = a_all[0]
                 take(X, idx, axis=0, out=x, mode="clip")  # indices checked in run()
                 take(T, idx, axis=0, out=t, mode="clip")
                 const, gamma = self._note_const(r, rate)
-            small = r <= SMALL_BATCH
             a_in = x
             acts = a_all[1:]
             for l in layers:  # a^(l) = σ(a^(l-1) W^(l)[:, :-1]ᵀ + W^(l)[:, -1]), eqs. (1)–(4)
                 half, one, tiny, top = const[l]
-                a, b = acts[l], brows[l]
+                a, b = acts[l], tmp[l]  # tmp[l] holds the bias rows until f'(z) is needed
                 matmul(a_in, blocks_t[l], a)
                 # + the bias column as rows (a broadcast operand would make numpy
-                # allocate a buffer; copying from a contiguous copy is the fast way)
-                if small:
-                    copyto(b, biases[l])
-                else:
-                    copyto(bias_copy[l], biases[l])
-                    copyto(b, bias_copy[l])
+                # allocate a buffer; copyto does not)
+                copyto(b, biases[l])
                 add(a, b, a)
                 mul(a, half, a)  # σ(z) = (1 + tanh(z/2)) / 2, as activations.sigmoid
                 tanh(a, a)
                 add(a, one, a)
                 mul(a, half, a)
-                if small:
-                    maximum(a, tiny, out=a)
-                    minimum(a, top, out=a)
-                else:
-                    clip(a, tiny, top, out=a)  # one pass over a large batch
+                maximum(a, tiny, out=a)
+                minimum(a, top, out=a)
                 a_in = a
             d, u, aL = delta[L - 1], tmp[L - 1], acts[L - 1]
             sub(aL, t, d)  # δ^(L) = (a − T) ⊙ a(1 − a), or a − T for cross-entropy
@@ -463,20 +463,16 @@ class NumpyEpoch:
                 sub(weights[l], G, weights[l])
 
     def _note_const(self, r: int, rate: float) -> tuple:
-        """Per layer (½, 1, tiny, 1 − ε), and γ/r for δ^(L): arrays of r rows for small
-        batches, where a call's overhead counts, scalars for larger ones (no memory)."""
+        """Per layer (½, 1, tiny, 1 − ε), and γ/r for δ^(L), as arrays of r rows
+        (r ≤ ``SMALL_BATCH``: numpy's fastest path where a call's overhead counts)."""
         key = (r, rate)
         found = self._consts.get(key)
         if found is None:
             dt = self.dtype
             info = np.finfo(dt)
             values = (0.5, 1.0, info.tiny, 1.0 - info.epsneg)
-            if r <= SMALL_BATCH:
-                const = [tuple(np.full((r, n), v, dt) for v in values) for n in self.sizes[1:]]
-                found = (const, np.full((r, self.sizes[-1]), rate / r, dt))
-            else:
-                const = [tuple(dt.type(v) for v in values)] * self.L
-                found = (const, dt.type(rate / r))
+            const = [tuple(np.full((r, n), v, dt) for v in values) for n in self.sizes[1:]]
+            found = (const, np.full((r, self.sizes[-1]), rate / r, dt))
             if len(self._consts) > 8:
                 self._consts.clear()
             self._consts[key] = found
@@ -572,7 +568,7 @@ class NumpyEpoch:
         for start in range(0, m, bs):
             idx = order[start : start + bs]
             r = len(idx)
-            a, t, delta, tmp, brows = self._batch_views(r)
+            a, t, delta, tmp = self._batch_views(r)
             # mode="clip" avoids take's buffered copy; the indices were checked above.
             np.take(X, idx, axis=0, out=a[0], mode="clip")
             np.take(T, idx, axis=0, out=t, mode="clip")
@@ -583,8 +579,8 @@ class NumpyEpoch:
                 # + the bias column, copied to rows first: numpy allocates a buffer when
                 # an operand is broadcast, but not when copying one.
                 np.copyto(bias_copy[l], biases[l])
-                np.copyto(brows[l], bias_copy[l])
-                np.add(z, brows[l], out=z)
+                np.copyto(tmp[l], bias_copy[l])  # tmp[l] is free until f'(z) is needed
+                np.add(z, tmp[l], out=z)
                 forward[l](z, a[l + 1])
             # Backpropagation: δ^(L), then δ^(l) = f'(z^(l)) ⊙ δ^(l+1) W^(l+1)[:, :-1],
             # all from the weights before the step. (weights[l] is the note's W^(l+1).)
