@@ -107,3 +107,14 @@ def test_repr_names_the_network():
     assert repr(Network([2, 2, 2])) == (
         "Network(sizes=[2, 2, 2], activation=sigmoid, cost=quadratic, dtype=float64)"
     )
+
+
+def test_from_weights_and_copy_never_share_arrays():
+    W = [np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]), np.array([[0.7, 0.8, 0.9]])]
+    net = Network.from_weights(W)
+    twin = net.copy()
+    for a, b, c in zip(W, net.weights, twin.weights):
+        assert not np.shares_memory(a, b) and not np.shares_memory(b, c)
+    twin.step([0.1, 0.9], [0.3])
+    np.testing.assert_array_equal(net.weights[1], W[1])  # the original is untouched
+    assert not np.array_equal(twin.weights[1], W[1])

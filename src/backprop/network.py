@@ -70,7 +70,7 @@ class Network:
         net.dtype = check_dtype(dtype)
         net._set_functions(len(mats), activation, output_activation, cost)
         net.initializer = None
-        net.weights = [np.ascontiguousarray(W, dtype=net.dtype) for W in mats]
+        net.weights = [np.array(W, dtype=net.dtype, order="C", copy=True) for W in mats]
         return net
 
     def _set_functions(self, L, activation, output_activation, cost) -> None:
