@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-# Activations every target library has, under the note's project names.
-SUPPORTED = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
-
-
 def split(W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """W^(l) (n_l, n_{l-1} + 1) → weight (n_l, n_{l-1}) and bias (n_l,), the last column."""
     return W[:, :-1], W[:, -1]
