@@ -32,7 +32,7 @@ from backprop.activations import ACTIVATIONS  # noqa: E402
 from backprop.costs import COSTS  # noqa: E402
 from backprop.network import Network  # noqa: E402
 from backprop.optimizers import get_optimizer  # noqa: E402
-from backprop.preprocessing import one_hot  # noqa: E402
+from backprop.preprocessing import targets_for_classes  # noqa: E402
 from backprop.training import _check_positive_int, train  # noqa: E402
 
 __all__ = ["BackpropClassifier", "BackpropRegressor"]
@@ -207,9 +207,7 @@ class BackpropClassifier(_base.ClassifierMixin, _BackpropBase):
     def _targets(self, y: np.ndarray) -> np.ndarray:
         """Class labels → network targets: a 0/1 column, or one-hot rows."""
         index = np.searchsorted(self.classes_, y)
-        if self.network_.sizes[-1] == 1:
-            return index.reshape(-1, 1).astype(np.float64)
-        return one_hot(index, len(self.classes_))
+        return targets_for_classes(index, len(self.classes_), one_hot_binary=self.network_.sizes[-1] > 1)
 
     def _set_classes(self, y: np.ndarray, classes=None) -> None:
         found = np.unique(y) if classes is None else np.unique(np.asarray(classes))
