@@ -76,6 +76,11 @@ def test_export_json_layers(cli, model_file, tmp_path):
 
     net = from_json(out)
     np.testing.assert_array_equal(net.weights[1], load_model(path).network.weights[1])
+    # hidden layers that disagree cannot be one Network: an error, not the first one's name
+    data["sizes"] = [4, 6, 6, 3]
+    data["layers"].insert(1, {"weight": np.eye(6).tolist(), "bias": [0.0] * 6, "activation": "relu"})
+    with pytest.raises(ValueError, match="layer 2 uses 'relu' but layer 1 uses 'tanh'"):
+        from_json(data)
 
 
 def test_export_errors(cli, tmp_path):

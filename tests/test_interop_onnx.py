@@ -131,3 +131,11 @@ def test_gemm_attributes_and_a_bias_row():
     X = rng.normal(size=(10, 3))
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
     np.testing.assert_allclose(net.predict(X), session.run(None, {"x": X})[0], rtol=0, atol=1e-12)
+
+
+def test_a_scaler_of_another_width_is_refused():
+    from backprop.preprocessing import get_scaler
+
+    scaler = get_scaler("minmax").fit(np.arange(6.0).reshape(2, 3))
+    with pytest.raises(ValueError, match="the scaler has 3 features, the network expects 2"):
+        to_onnx(Network([2, 2, 1]), scaler=scaler)

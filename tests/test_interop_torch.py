@@ -118,3 +118,11 @@ def test_trained_in_pytorch_then_trained_on_with_backprop():
     assert net.cost(X, T) == pytest.approx(torch_cost, rel=1e-10)
     net.fit(X, T, epochs=20, learning_rate=0.5, batch_size=10, seed=0)
     assert net.cost(X, T) < torch_cost
+
+
+def test_a_scaler_of_another_width_is_refused():
+    from backprop.preprocessing import get_scaler
+
+    scaler = get_scaler("standard").fit(np.arange(6.0).reshape(2, 3))
+    with pytest.raises(ValueError, match="the scaler has 3 features, the network expects 2"):
+        to_torch(Network([2, 2, 1]), scaler=scaler)

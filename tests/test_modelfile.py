@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -131,6 +130,10 @@ def test_missing_file_and_bad_targets(tmp_path):
         save_model(tmp_path / "no" / "m.json", Network([2, 2]))
     with pytest.raises(ValueError, match="JSON-ready"):
         save_model(tmp_path / "m.json", Network([2, 2]), metadata={"x": object()})
+    diverged = Network([2, 2, 1])
+    diverged.weights[1][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"W\^\(2\) contains a value that is not finite; refusing to save"):
+        save_model(tmp_path / "m.json", diverged)
     assert not (tmp_path / "m.json").exists()
 
 

@@ -51,22 +51,34 @@ def test_gradient_descent_is_the_notes_rule(lam):
             np.testing.assert_allclose(got[k][l], W[l], rtol=0, atol=1e-14)
 
 
+# W ← W − γ·(this), given g and the new velocity V, for each of the two momentum rules.
+MOMENTUM_STEPS = {
+    Momentum: lambda g, V, mu: V,  # W ← W − γV
+    Nesterov: lambda g, V, mu: g + mu * V,  # PyTorch's nesterov=True: W ← W − γ(g + μV)
+}
+
+
 @pytest.mark.parametrize("lam", [0.0, 0.05])
-def test_momentum_by_hand(lam):
-    gamma, mu = 0.1, 0.9
-    weights, gradients = weights_and_gradients(2)
-    got = run(Momentum(gamma, momentum=mu, weight_decay=lam), weights, gradients)
+@pytest.mark.parametrize("cls, mu, seed", [(Momentum, 0.9, 2), (Nesterov, 0.8, 3)])
+def test_momentum_by_hand(cls, mu, seed, lam):
+    gamma = 0.1
+    weights, gradients = weights_and_gradients(seed)
+    got = run(cls(gamma, momentum=mu, weight_decay=lam), weights, gradients)
     W = [w.copy() for w in weights]
     V = [np.zeros(s) for s in SHAPES]
     for k, changes in enumerate(gradients):
         g = [decayed(w, dW, lam) for w, dW in zip(W, changes)]
         V = [mu * v + gl for v, gl in zip(V, g)]  # V ← μV + g
-        W = [w - gamma * v for w, v in zip(W, V)]  # W ← W − γV
+        W = [w - gamma * MOMENTUM_STEPS[cls](gl, v, mu) for w, gl, v in zip(W, g, V)]
         for l in range(len(W)):
             np.testing.assert_allclose(got[k][l], W[l], rtol=0, atol=1e-13)
-    # The first step is the plain step.
+
+
+def test_momentum_first_step_is_the_plain_step():
+    weights, gradients = weights_and_gradients(2)
+    got = run(Momentum(0.1, momentum=0.9, weight_decay=0.05), weights, gradients)
     np.testing.assert_allclose(
-        got[0][0], weights[0] - gamma * decayed(weights[0], gradients[0][0], lam), atol=1e-15
+        got[0][0], weights[0] - 0.1 * decayed(weights[0], gradients[0][0], 0.05), atol=1e-15
     )
 
 
@@ -80,22 +92,6 @@ def test_momentum_hand_numbers_one_weight():
         opt.step(W, [np.array([[1.0, 0.0]])])
         seen.append(W[0][0, 0])
     np.testing.assert_allclose(seen, [0.9, 0.75, 0.575], rtol=0, atol=1e-15)
-
-
-@pytest.mark.parametrize("lam", [0.0, 0.05])
-def test_nesterov_by_hand(lam):
-    # PyTorch's formulation: V ← μV + g; W ← W − γ(g + μV).
-    gamma, mu = 0.1, 0.8
-    weights, gradients = weights_and_gradients(3)
-    got = run(Nesterov(gamma, momentum=mu, weight_decay=lam), weights, gradients)
-    W = [w.copy() for w in weights]
-    V = [np.zeros(s) for s in SHAPES]
-    for k, changes in enumerate(gradients):
-        g = [decayed(w, dW, lam) for w, dW in zip(W, changes)]
-        V = [mu * v + gl for v, gl in zip(V, g)]
-        W = [w - gamma * (gl + mu * v) for w, gl, v in zip(W, g, V)]
-        for l in range(len(W)):
-            np.testing.assert_allclose(got[k][l], W[l], rtol=0, atol=1e-13)
 
 
 def test_nesterov_hand_numbers_one_weight():

@@ -208,3 +208,18 @@ def test_default_learning_rate_trains_as_the_notes_loop():
         np.testing.assert_array_equal(Wa, Wb)
     assert not np.array_equal(a.weights_[0], BackpropClassifier(
         hidden_layer_sizes=(3,), epochs=4, batch_size=5, random_state=3, learning_rate=0.1).fit(X, y).weights_[0])
+
+
+@pytest.mark.parametrize(
+    "labels, options, expected",
+    [
+        (["b", "a", "b"], {}, [[1.0], [0.0], [1.0]]),  # two classes: one 0/1 column
+        (["b", "a", "b"], {"output_activation": "softmax"}, [[0, 1], [1, 0], [0, 1]]),
+        (["c", "a", "b"], {}, [[0, 0, 1], [1, 0, 0], [0, 1, 0]]),  # one-hot rows
+    ],
+)
+def test_classifier_targets(labels, options, expected):
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]])
+    clf = BackpropClassifier(epochs=1, **options).fit(X, labels)
+    np.testing.assert_array_equal(clf._targets(np.array(labels)), expected)
+    assert clf.network_.sizes[-1] == len(expected[0])

@@ -28,6 +28,7 @@ import numpy as np
 from .metrics import predicted_classes
 from .network import Network
 from .training import History
+from .validation import check_weights
 
 __all__ = ["FORMAT", "VERSION", "Model", "save_model", "load_model", "model_to_dict", "model_from_dict"]
 
@@ -90,10 +91,10 @@ def _default_metadata() -> dict:
 
 def model_to_dict(net: Network, *, scaler=None, labels=None, history=None, metadata=None, optimizer=None) -> dict:
     """The JSON-ready dict that ``save_model`` writes."""
-    weights = [np.asarray(W) for W in net.weights]
-    for l, W in enumerate(weights, start=1):
-        if not np.all(np.isfinite(W)):
-            raise ValueError(f"W^({l}) contains a value that is not finite; refusing to save the model")
+    try:
+        weights = check_weights(net.weights)
+    except ValueError as error:
+        raise ValueError(f"{error}; refusing to save the model") from None
     if isinstance(history, History):
         history = history.to_dict()
     if optimizer is None and history:
@@ -111,7 +112,7 @@ def model_to_dict(net: Network, *, scaler=None, labels=None, history=None, metad
             "cost": net.cost_function.name,
             "initializer": net.initializer if isinstance(net.initializer, str) else None,
             "dtype": net.dtype.name,
-            "weights": [np.asarray(W, dtype=np.float64).tolist() for W in weights],
+            "weights": [W.tolist() for W in weights],
             "weights_sha256": _weights_digest(weights),
         },
         "scaler": None if scaler is None else scaler.to_dict(),

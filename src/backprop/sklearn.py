@@ -32,7 +32,8 @@ from backprop.activations import ACTIVATIONS  # noqa: E402
 from backprop.costs import COSTS  # noqa: E402
 from backprop.network import Network  # noqa: E402
 from backprop.optimizers import get_optimizer  # noqa: E402
-from backprop.training import train  # noqa: E402
+from backprop.preprocessing import targets_for_classes  # noqa: E402
+from backprop.training import _check_positive_int, train  # noqa: E402
 
 __all__ = ["BackpropClassifier", "BackpropRegressor"]
 
@@ -45,12 +46,6 @@ def _validate_data(estimator, X, y="no_validation", reset=True, **options):
     return estimator._validate_data(X, y, reset=reset, **options)
 
 
-def _positive_int(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{what} must be a positive integer; got {value!r}")
-    return int(value)
-
-
 def _hidden_sizes(value) -> list[int]:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value,)
@@ -60,7 +55,7 @@ def _hidden_sizes(value) -> list[int]:
         raise ValueError(
             f"hidden_layer_sizes must be a tuple of positive integers like (30,); got {value!r}"
         ) from None
-    return [_positive_int(n, "each hidden layer size") for n in sizes]
+    return [_check_positive_int(n, "each hidden layer size") for n in sizes]
 
 
 class _BackpropBase(_base.BaseEstimator):
@@ -128,7 +123,7 @@ class _BackpropBase(_base.BaseEstimator):
         self.n_iter_ = 0
 
     def _train(self, X: np.ndarray, T: np.ndarray, epochs: int) -> None:
-        batch_size = min(_positive_int(self.batch_size, "batch_size"), len(X))
+        batch_size = min(_check_positive_int(self.batch_size, "batch_size"), len(X))
         history = train(
             self.network_,
             X,
@@ -212,11 +207,7 @@ class BackpropClassifier(_base.ClassifierMixin, _BackpropBase):
     def _targets(self, y: np.ndarray) -> np.ndarray:
         """Class labels → network targets: a 0/1 column, or one-hot rows."""
         index = np.searchsorted(self.classes_, y)
-        if self.network_.sizes[-1] == 1:
-            return index.reshape(-1, 1).astype(np.float64)
-        T = np.zeros((len(y), len(self.classes_)))
-        T[np.arange(len(y)), index] = 1.0
-        return T
+        return targets_for_classes(index, len(self.classes_), one_hot_binary=self.network_.sizes[-1] > 1)
 
     def _set_classes(self, y: np.ndarray, classes=None) -> None:
         found = np.unique(y) if classes is None else np.unique(np.asarray(classes))
@@ -239,7 +230,7 @@ class BackpropClassifier(_base.ClassifierMixin, _BackpropBase):
         _multiclass.check_classification_targets(y)
         self._set_classes(y)
         self._new_network(X.shape[1], self._n_outputs())
-        self._train(X, self._targets(y), _positive_int(self.epochs, "epochs"))
+        self._train(X, self._targets(y), _check_positive_int(self.epochs, "epochs"))
         return self
 
     def partial_fit(self, X, y, classes=None):
@@ -307,7 +298,7 @@ class BackpropRegressor(_base.RegressorMixin, _BackpropBase):
         T = self._targets(y)
         self._y_1d = y.ndim == 1
         self._new_network(X.shape[1], T.shape[1])
-        self._train(X, T, _positive_int(self.epochs, "epochs"))
+        self._train(X, T, _check_positive_int(self.epochs, "epochs"))
         return self
 
     def partial_fit(self, X, y):

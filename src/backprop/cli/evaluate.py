@@ -36,8 +36,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         data = args.data
     same = recorded is not None and recorded.get("name") == data and options == (recorded.get("options") or {})
-    lowered = data.lower()
-    if model.labels and "classes" not in options and (lowered.startswith("csv:") or lowered.endswith((".csv", ".csv.gz"))):
+    from ..datasets import _file_source, load_dataset
+
+    source = _file_source(data)
+    if model.labels and "classes" not in options and source is not None and source[0] == "csv":
         options["classes"] = list(model.labels)  # number the file's classes as the model does
     if same and not args.all:
         ds, _, _, test = load_split(
@@ -48,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"model {args.model} held out no test split; use --all")
         part, chosen = "test split", test
     else:
-        from ..datasets import load_dataset
-
         seed = recorded.get("seed") if same else None
         ds = load_dataset(data, seed=seed, **options)
         if ds.T is None:

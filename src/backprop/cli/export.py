@@ -50,10 +50,11 @@ def run(args: argparse.Namespace) -> int:
     scaler = None if args.no_scaler else model.scaler
     if args.format == "onnx":
         from ..interop import to_onnx
+        from ..interop._onnx import OPSET
 
         to_onnx(net, args.out, scaler=scaler)
         n0, nL = net.sizes[0], net.sizes[-1]
-        print(f"wrote {args.out}: ONNX opset 17, input 'input' (batch, {n0}), output 'output' (batch, {nL})")
+        print(f"wrote {args.out}: ONNX opset {OPSET}, input 'input' (batch, {n0}), output 'output' (batch, {nL})")
     elif args.format == "torch":
         from .._extras import require
         from ..interop import to_torch

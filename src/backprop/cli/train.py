@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .._extras import MissingExtraError
 from ..activations import ACTIVATIONS
 from ..callbacks import EarlyStopping, Progress
 from ..costs import COSTS
@@ -242,19 +241,10 @@ def run(args: argparse.Namespace) -> int:
         summary["model"] = str(args.out)
 
     if args.plot is not None:
-        try:
-            from ..plotting import write_training_plots
-        except MissingExtraError:
-            raise
-        except ImportError:
-            raise ValueError("--plot needs backprop's plotting module, which this installation lacks") from None
-        import inspect
+        from ..plotting import write_training_plots
 
-        if "scaler" in inspect.signature(write_training_plots).parameters:
-            # plots in the data's own units: the plot applies the scaler, as training did
-            paths = write_training_plots(args.plot, history, network=net, dataset=raw_train, scaler=scaler)
-        else:
-            paths = write_training_plots(args.plot, history, network=net, dataset=train_ds)
+        # plots in the data's own units: the plot applies the scaler, as training did
+        paths = write_training_plots(args.plot, history, network=net, dataset=raw_train, scaler=scaler)
         summary["plots"] = [str(p) for p in paths]
 
     if args.json:

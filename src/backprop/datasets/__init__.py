@@ -33,7 +33,6 @@ __all__ = [
     "load_dataset",
     "load_csv",
     "load_idx",
-    "dataset_names",
     "parse_options",
 ]
 
@@ -68,10 +67,6 @@ for _function, _kind in [
     DATASETS.register(
         DatasetSpec(_function.__name__, _function, inspect.getdoc(_function).split("\n\n")[0], _kind)
     )
-
-
-def dataset_names() -> list[str]:
-    return DATASETS.names()
 
 
 def _file_source(name: str) -> tuple[str, str] | None:

@@ -89,10 +89,6 @@ class Dataset:
         """The number of classes, or ``None`` for regression."""
         return None if self.labels is None else len(self.labels)
 
-    @property
-    def is_classification(self) -> bool:
-        return self.y is not None
-
     def __len__(self) -> int:
         return self.n_samples
 

@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..metrics import is_classification_target
 from ..preprocessing import encode_labels
 from ._dataset import Dataset
 
@@ -214,7 +215,7 @@ def load_csv(
         return Dataset(T=T, description=description + ", numeric targets", **common)
 
     T = _numbers(path, rows, target_idx, names, "target")
-    one_hot_rows = np.all((T == 0) | (T == 1)) and np.all(T.sum(axis=1) == 1)
+    one_hot_rows = is_classification_target(T)  # each row 0s and a single 1
     if targets == "classes" and not one_hot_rows:
         raise ValueError(
             f"{path}: several target columns are read as classes only when each row has "

@@ -37,7 +37,7 @@ def moons(*, seed=None, n_samples: int = 200, noise: float = 0.1, one_hot: bool 
     n_samples = int_option("moons", "n_samples", n_samples, 2)
     noise = float_option("moons", "noise", noise)
     rng = np.random.default_rng(seed)
-    n0, n1 = per_class(n_samples, 2)
+    n0, n1 = per_class("moons", n_samples, 2)
     a0 = np.linspace(0.0, np.pi, n0)
     a1 = np.linspace(0.0, np.pi, n1)
     upper = np.column_stack([np.cos(a0), np.sin(a0)])
@@ -57,7 +57,7 @@ def circles(*, seed=None, n_samples: int = 200, noise: float = 0.05, factor: flo
         raise ValueError(f"data set 'circles': option factor must be a number from 0 to below 1; got {factor}")
     rng = np.random.default_rng(seed)
     parts = []
-    for radius, n in zip((1.0, factor), per_class(n_samples, 2)):
+    for radius, n in zip((1.0, factor), per_class("circles", n_samples, 2)):
         angle = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
         ring = radius * np.column_stack([np.cos(angle), np.sin(angle)])
         parts.append(ring + noise * rng.standard_normal(ring.shape))
@@ -72,11 +72,9 @@ def spirals(*, seed=None, n_samples: int = 300, noise: float = 0.05, classes: in
     noise = float_option("spirals", "noise", noise)
     classes = int_option("spirals", "classes", classes, 2, 10)
     turns = float_option("spirals", "turns", turns, 0.1, 10.0)
-    if n_samples < classes:
-        raise ValueError(f"data set 'spirals': option n_samples must be at least classes ({classes}); got {n_samples}")
     rng = np.random.default_rng(seed)
     parts = []
-    for k, n in enumerate(per_class(n_samples, classes)):
+    for k, n in enumerate(per_class("spirals", n_samples, classes)):
         radius = np.linspace(0.05, 1.0, n)
         angle = 2 * np.pi * (turns * radius + k / classes)
         arm = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
@@ -92,11 +90,9 @@ def blobs(*, seed=None, n_samples: int = 300, noise: float = 1.0, centers: int =
     n_samples = int_option("blobs", "n_samples", n_samples, 2)
     noise = float_option("blobs", "noise", noise)
     centers = int_option("blobs", "centers", centers, 2, 20)
-    if n_samples < centers:
-        raise ValueError(f"data set 'blobs': option n_samples must be at least centers ({centers}); got {n_samples}")
     rng = np.random.default_rng(seed)
     parts = []
-    for k, n in enumerate(per_class(n_samples, centers)):
+    for k, n in enumerate(per_class("blobs", n_samples, centers, "centers")):
         angle = 2 * np.pi * k / centers
         centre = 4.0 * np.array([np.cos(angle), np.sin(angle)])
         parts.append(centre + noise * rng.standard_normal((n, 2)))

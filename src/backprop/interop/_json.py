@@ -9,7 +9,7 @@ import numpy as np
 
 from backprop.network import Network
 
-from ._layers import join, split
+from ._layers import default_cost, join, network_functions, split
 
 __all__ = ["to_json", "from_json", "JSON_FORMAT"]
 
@@ -57,12 +57,12 @@ def from_json(source) -> Network:
     if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
         raise ValueError(f"not a {JSON_FORMAT!r} JSON file (written by backprop export --format json)")
     layers = data["layers"]
-    names = [layer["activation"] for layer in layers]
+    hidden, output = network_functions([layer["activation"] for layer in layers], lambda l: f"layer {l}")
     weights = [join(np.asarray(layer["weight"], dtype=np.float64), layer["bias"]) for layer in layers]
     return Network.from_weights(
         weights,
         data.get("dtype", "float64"),
-        activation=names[0] if len(names) > 1 else names[-1],
-        output_activation=names[-1],
-        cost=data.get("cost", "quadratic"),
+        activation=hidden,
+        output_activation=output,
+        cost=data.get("cost") or default_cost(output),
     )

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-# Activations every target library has, under the note's project names.
-SUPPORTED = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
-
-
 def split(W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """W^(l) (n_l, n_{l-1} + 1) → weight (n_l, n_{l-1}) and bias (n_l,), the last column."""
     return W[:, :-1], W[:, -1]
@@ -44,10 +40,11 @@ def network_functions(activations: list[str], where) -> tuple[str, str]:
     return (hidden[0] if hidden else output), output
 
 
-def affine(scaler) -> tuple[np.ndarray, np.ndarray] | None:
+def affine(scaler, n_inputs: int) -> tuple[np.ndarray, np.ndarray] | None:
     """(offset, scale) of an input scaler x ↦ (x − offset) / scale, or None for no scaling.
 
-    Takes the scalers of ``backprop.preprocessing`` (minmax, standard, none).
+    Takes the scalers of ``backprop.preprocessing`` (minmax, standard, none), fitted on
+    ``n_inputs`` features, the network's n0.
     """
     if scaler is None or getattr(scaler, "kind", None) == "none":
         return None
@@ -57,6 +54,8 @@ def affine(scaler) -> tuple[np.ndarray, np.ndarray] | None:
             f"the input scaler {scaler!r} is not a fitted affine scaler (x − offset) / scale; "
             f"only those can be exported"
         )
+    if len(offset) != n_inputs:
+        raise ValueError(f"the scaler has {len(offset)} features, the network expects {n_inputs}")
     return np.asarray(offset, dtype=np.float64), np.asarray(scale, dtype=np.float64)
 
 
@@ -64,13 +63,11 @@ def fold_scaler(weights: list[np.ndarray], scaler) -> list[np.ndarray]:
     """The weights of the same function of the raw inputs: W^(1) applied to
     (x − offset) / scale is W^(1)[:, :-1] / scale applied to x, with bias
     b − W^(1)[:, :-1] (offset / scale). Equal up to rounding (≈1e-16 relative in float64)."""
-    pair = affine(scaler)
+    W = np.asarray(weights[0], dtype=np.float64)
+    pair = affine(scaler, W.shape[1] - 1)
     if pair is None:
         return [np.array(W) for W in weights]
     offset, scale = pair
-    W = np.asarray(weights[0], dtype=np.float64)
-    if W.shape[1] - 1 != len(offset):
-        raise ValueError(f"the scaler has {len(offset)} features, the network expects {W.shape[1] - 1}")
     weight, bias = split(W)
     folded = join(weight / scale, bias - weight @ (offset / scale))
     return [folded.astype(np.asarray(weights[0]).dtype)] + [np.array(W) for W in weights[1:]]

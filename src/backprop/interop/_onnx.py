@@ -56,11 +56,9 @@ def to_onnx(net: Network, path: str | os.PathLike | None = None, *, scaler=None)
     nodes, initializers = [], []
     current = "input"
     properties = {"backprop.cost": net.cost_function.name}
-    pair = affine(scaler)
+    pair = affine(scaler, net.sizes[0])
     if pair is not None:
         offset, scale = pair
-        if len(offset) != net.sizes[0]:
-            raise ValueError(f"the scaler has {len(offset)} features, the network expects {net.sizes[0]}")
         initializers += [
             numpy_helper.from_array(offset.astype(net.dtype), "scaler_offset"),
             numpy_helper.from_array(scale.astype(net.dtype), "scaler_scale"),
