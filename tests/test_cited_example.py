@@ -5,7 +5,6 @@ within half a unit of its last printed digit (5e-10 for 9 decimals, 5e-9 for 8),
 the core's value, rounded as the publication rounds, is the published figure.
 """
 
-import numpy as np
 import pytest
 
 from backprop import MAZUR

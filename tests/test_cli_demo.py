@@ -1,6 +1,5 @@
 """``backprop demo`` and the command line's error handling, run as a user runs them."""
 
-from backprop import NOTE
 
 
 def test_demo_runs_from_the_console_script(cli):

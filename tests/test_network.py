@@ -3,7 +3,6 @@
 import warnings
 
 import numpy as np
-import pytest
 
 from backprop import Network
 from backprop.activations import sigmoid

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from .validation import check_positive_int
+
 if TYPE_CHECKING:
     from .network import Network
     from .training import History
@@ -102,10 +104,8 @@ class Progress(Callback):
     """Report each ``every``-th epoch (and the last) as one line: ``report(line)``."""
 
     def __init__(self, report: Callable[[str], None], every: int = 1) -> None:
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"every must be a positive integer; got {every!r}")
         self.report = report
-        self.every = every
+        self.every = check_positive_int(every, "every")
         self.epochs = 0
 
     def on_train_begin(self, net, history, epochs):
@@ -192,8 +192,7 @@ class EarlyStopping(Callback):
         monitor: str = "val_cost",
         restore_best: bool = True,
     ) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"patience must be a positive integer; got {patience!r}")
+        patience = check_positive_int(patience, "patience")
         if not isinstance(min_delta, (int, float)) or not min_delta >= 0:
             raise ValueError(f"min_delta must be a number ≥ 0; got {min_delta!r}")
         self.patience = patience

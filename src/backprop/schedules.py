@@ -17,9 +17,10 @@ files. :func:`parse_schedule` turns either form (or ``None``) into the dict;
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 
 from .registry import Registry
+from .validation import check_positive_int
 
 __all__ = [
     "Schedule",
@@ -64,9 +65,7 @@ class StepSchedule(Schedule):
     name = "step"
 
     def __init__(self, step_size: int, gamma: float = 0.5) -> None:
-        if isinstance(step_size, bool) or not isinstance(step_size, Integral) or step_size < 1:
-            raise ValueError(f"step schedule: step size must be a positive integer; got {step_size!r}")
-        self.step_size = int(step_size)
+        self.step_size = check_positive_int(step_size, "step schedule: step size")
         self.gamma = _check_gamma(gamma, "step")
 
     def factor(self, epoch: int) -> float:

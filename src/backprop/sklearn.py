@@ -33,7 +33,8 @@ from backprop.costs import COSTS  # noqa: E402
 from backprop.network import Network  # noqa: E402
 from backprop.optimizers import get_optimizer  # noqa: E402
 from backprop.preprocessing import targets_for_classes  # noqa: E402
-from backprop.training import _check_positive_int, train  # noqa: E402
+from backprop.training import train  # noqa: E402
+from backprop.validation import check_positive_int  # noqa: E402
 
 __all__ = ["BackpropClassifier", "BackpropRegressor"]
 
@@ -55,7 +56,7 @@ def _hidden_sizes(value) -> list[int]:
         raise ValueError(
             f"hidden_layer_sizes must be a tuple of positive integers like (30,); got {value!r}"
         ) from None
-    return [_check_positive_int(n, "each hidden layer size") for n in sizes]
+    return [check_positive_int(n, "each hidden layer size") for n in sizes]
 
 
 class _BackpropBase(_base.BaseEstimator):
@@ -123,7 +124,7 @@ class _BackpropBase(_base.BaseEstimator):
         self.n_iter_ = 0
 
     def _train(self, X: np.ndarray, T: np.ndarray, epochs: int) -> None:
-        batch_size = min(_check_positive_int(self.batch_size, "batch_size"), len(X))
+        batch_size = min(check_positive_int(self.batch_size, "batch_size"), len(X))
         history = train(
             self.network_,
             X,
@@ -230,7 +231,7 @@ class BackpropClassifier(_base.ClassifierMixin, _BackpropBase):
         _multiclass.check_classification_targets(y)
         self._set_classes(y)
         self._new_network(X.shape[1], self._n_outputs())
-        self._train(X, self._targets(y), _check_positive_int(self.epochs, "epochs"))
+        self._train(X, self._targets(y), check_positive_int(self.epochs, "epochs"))
         return self
 
     def partial_fit(self, X, y, classes=None):
@@ -298,7 +299,7 @@ class BackpropRegressor(_base.RegressorMixin, _BackpropBase):
         T = self._targets(y)
         self._y_1d = y.ndim == 1
         self._new_network(X.shape[1], T.shape[1])
-        self._train(X, T, _check_positive_int(self.epochs, "epochs"))
+        self._train(X, T, check_positive_int(self.epochs, "epochs"))
         return self
 
     def partial_fit(self, X, y):

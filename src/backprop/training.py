@@ -19,6 +19,7 @@ from .callbacks import Callback, TrainingDiverged
 from .fast import epoch_runner
 from .metrics import accuracy, is_classification_target
 from .optimizers import Optimizer, get_optimizer
+from .validation import check_positive_int
 
 if TYPE_CHECKING:
     from .network import Network
@@ -105,12 +106,6 @@ class History:
         return h
 
 
-def _check_positive_int(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{what} must be a positive integer; got {value!r}")
-    return int(value)
-
-
 def _run_epoch(net: "Network", opt: Optimizer, X: np.ndarray, T: np.ndarray, order: np.ndarray, batch_size: int) -> None:
     """One epoch: a step for each batch of ``batch_size`` sample indices of ``order``.
 
@@ -185,8 +180,8 @@ def train(
     T, _ = net._batch(T, "target")
     if len(X) != len(T):
         raise ValueError(f"input has {len(X)} samples but target has {len(T)}; they must match")
-    epochs = _check_positive_int(epochs, "epochs")
-    batch_size = _check_positive_int(batch_size, "batch size")
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch size")
     if validation is not None:
         try:
             Xv, Tv = validation
@@ -295,7 +290,7 @@ def train_until_close(
     Raises ``RuntimeError`` if ``max_steps`` steps do not get there.
     """
     X, T, _ = net._pair(x, t)
-    max_steps = _check_positive_int(max_steps, "max steps")
+    max_steps = check_positive_int(max_steps, "max steps")
     if not tolerance > 0:
         raise ValueError(f"tolerance must be a positive number; got {tolerance!r}")
     costs: list[float] = []

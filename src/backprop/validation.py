@@ -49,6 +49,13 @@ def check_learning_rate(learning_rate: float) -> float:
     return value
 
 
+def check_positive_int(value, what: str) -> int:
+    """``value`` as an int ≥ 1, or a ``ValueError`` naming ``what`` (bools are refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{what} must be a positive integer; got {value!r}")
+    return int(value)
+
+
 def as_batch(
     values, n: int, dtype: np.dtype, what: str, sizes: Sequence[int]
 ) -> tuple[np.ndarray, bool]:

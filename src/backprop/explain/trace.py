@@ -16,7 +16,7 @@ from .. import core
 from ..activations import ACTIVATIONS, Activation
 from ..costs import Cost
 from ..network import Network
-from ..validation import check_learning_rate
+from ..validation import check_learning_rate, check_positive_int
 
 __all__ = ["StepRecord", "Trace", "record"]
 
@@ -105,9 +105,7 @@ class Trace:
 
 def check_steps(steps) -> int:
     """``steps`` as a positive int, or a ``ValueError``."""
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer; got {steps!r}")
-    return int(steps)
+    return check_positive_int(steps, "steps")
 
 
 def one_sample(net: Network, x, t, what: str) -> tuple[np.ndarray, np.ndarray]:

@@ -33,6 +33,7 @@ import os
 import numpy as np
 
 from ..optimizers import Optimizer
+from ..validation import check_positive_int
 from ._numpy import NumpyEpoch, is_note_network, plain_learning_rate
 
 __all__ = ["epoch_runner", "numba_available", "NUMBA_LIMIT"]
@@ -107,9 +108,7 @@ def epoch_runner(net, optimizer: Optimizer, X, T, batch_size: int, *, use_numba:
         raise ValueError(f"target must have shape (m, {sizes[-1]}) for sizes {sizes}; got {T.shape}")
     if len(X) != len(T) or len(X) == 0:
         raise ValueError(f"input has {len(X)} samples but target has {len(T)}; they must match")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch size must be a positive integer; got {batch_size!r}")
-    batch_size = int(batch_size)
+    batch_size = check_positive_int(batch_size, "batch size")
     if use_numba is None:
         use_numba = numba_available() and _numba_supports(net, optimizer, batch_size)
     elif use_numba:
