@@ -191,6 +191,7 @@ def test_xor_learned_from_95_of_100_seeds():
         net.fit(ds.X, ds.T, epochs=600, learning_rate=20.0, batch_size=4, shuffle=False)
         outputs = net.predict(ds.X)[:, 0]
         learned += bool(np.all((outputs > 0.5) == (ds.y == 1)))
+    print(f"\nxor [2, 3, 1]: learned from {learned} of 100 seeds")
     assert learned >= 95, f"xor learned from only {learned} of 100 seeds"
 
 
