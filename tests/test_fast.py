@@ -164,26 +164,91 @@ NUMBA_CASES = [
 ]
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("sizes, cost, batch_size, m", NUMBA_CASES)
-def test_numba_runner_equals_the_numpy_runner(sizes, cost, batch_size, m, dtype):
-    pytest.importorskip("numba")
+def _compare_compiled(sizes, cost, batch_size, m, dtype, path):
     X, T = _data(sizes, m, dtype)
     plain, compiled = _networks(sizes, "sigmoid", None, cost, dtype)
     run_numpy = epoch_runner(plain, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=False)
-    run_numba = epoch_runner(compiled, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=True)
-    assert run_numba.path == "numba"
+    run_compiled = epoch_runner(compiled, get_optimizer("sgd", learning_rate=0.5), X, T, batch_size, use_numba=True)
+    assert run_compiled.path == path
     rng = np.random.default_rng(4)
     for _ in range(3):
         order = rng.permutation(m)
         run_numpy(order)
-        run_numba(order)
+        run_compiled(order)
     assert _max_difference(plain, compiled) <= TOLERANCE[dtype]
-    assert all(W.dtype == dtype for W in compiled.weights)
+    assert _max_difference(plain, Network(sizes, seed=3, dtype=dtype)) > 100 * TOLERANCE[dtype]  # it learned
+    assert all(W.dtype == dtype and W.flags.c_contiguous for W in compiled.weights)
 
 
-def test_numba_is_chosen_automatically_and_can_be_disabled(monkeypatch):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sizes, cost, batch_size, m", NUMBA_CASES)
+def test_compiled_loops_equal_the_numpy_runner(sizes, cost, batch_size, m, dtype, monkeypatch):
     pytest.importorskip("numba")
+    from backprop import fast
+
+    monkeypatch.setattr(fast, "LOOPS_LIMIT", 10**9)
+    _compare_compiled(sizes, cost, batch_size, m, dtype, "numba")
+
+
+BLAS_CASES = NUMBA_CASES + [
+    ([5, 9, 7, 3], "quadratic", 24, 61),  # last batch of 13
+    ([3, 2], "quadratic", 17, 40),  # one layer
+    ([30, 40, 20, 5], "binary_cross_entropy", 32, 70),  # last batch of 6
+]
+
+
+@pytest.mark.parametrize("driver", ["whole epoch", "wide steps"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sizes, cost, batch_size, m", BLAS_CASES)
+def test_compiled_blas_equals_the_numpy_runner(sizes, cost, batch_size, m, dtype, driver, monkeypatch):
+    """Both drivers of the BLAS path (the whole epoch compiled with the exponential
+    per element; numpy's tanh/exp between compiled segments), float32 (tanh form) and
+    float64 (exponential form), against the numpy runner over three epochs."""
+    pytest.importorskip("numba")
+    pytest.importorskip("scipy.linalg.cython_blas")
+    from backprop import fast
+
+    monkeypatch.setattr(fast, "LOOPS_LIMIT", 0)
+    monkeypatch.setattr(fast, "WIDE_ACTIVATIONS", 10**9 if driver == "whole epoch" else 0)
+    _compare_compiled(sizes, cost, batch_size, m, dtype, "numba+blas")
+
+
+@pytest.mark.parametrize("driver", ["whole epoch", "wide steps"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_compiled_blas_keeps_nan_and_saturates_like_the_core(dtype, driver, monkeypatch):
+    """A NaN weight must stay visible (the clip into (0, 1) must not turn NaN into a
+    bound), and huge weights saturate σ to the core's bounds without warnings (e^(−z)
+    overflows to inf in the exponential form)."""
+    import warnings
+
+    pytest.importorskip("numba")
+    pytest.importorskip("scipy.linalg.cython_blas")
+    from backprop import fast
+
+    monkeypatch.setattr(fast, "LOOPS_LIMIT", 0)
+    monkeypatch.setattr(fast, "WIDE_ACTIVATIONS", 10**9 if driver == "whole epoch" else 0)
+    sizes, m = [4, 5, 3], 12
+    X, T = _data(sizes, m, dtype)
+    plain, compiled = _networks(sizes, "sigmoid", None, "quadratic", dtype)
+    for net in (plain, compiled):
+        net.weights[0][:] *= 1e4  # |z| in the thousands: σ = tiny or 1 − ε
+    run_numpy = epoch_runner(plain, get_optimizer("sgd"), X, T, 4, use_numba=False)
+    run_compiled = epoch_runner(compiled, get_optimizer("sgd"), X, T, 4, use_numba=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run_numpy(np.arange(m))
+        run_compiled(np.arange(m))
+    assert _max_difference(plain, compiled) <= TOLERANCE[dtype] * 1e4
+    compiled.weights[1][0, 0] = np.nan
+    run_compiled(np.arange(m))
+    assert np.isnan(compiled.weights[1]).any()
+    assert np.isnan(compiled.predict(X)).any()
+
+
+def test_compiled_paths_are_chosen_automatically_and_can_be_disabled(monkeypatch):
+    pytest.importorskip("numba")
+    from backprop import fast
+
     monkeypatch.delenv("BACKPROP_NO_NUMBA", raising=False)
     net = Network([2, 2, 2], seed=0)
     X, T = np.zeros((4, 2)), np.zeros((4, 2))
@@ -192,9 +257,17 @@ def test_numba_is_chosen_automatically_and_can_be_disabled(monkeypatch):
     assert epoch_runner(net, _HalfStep(), X, T, 1).path == "numpy"
     tanh_net = Network([2, 2, 2], seed=0, activation="tanh")
     assert epoch_runner(tanh_net, get_optimizer("sgd"), X, T, 1).path == "numpy"
+    big = Network([30, 40, 10], seed=0)
+    Xb, Tb = np.zeros((64, 30)), np.zeros((64, 10))
+    if fast.blas_available():
+        assert epoch_runner(big, get_optimizer("sgd"), Xb, Tb, 10).path == "numba+blas"
+    monkeypatch.setattr(fast, "_scipy_blas", lambda: False)  # numba without scipy
+    assert epoch_runner(big, get_optimizer("sgd"), Xb, Tb, 10).path == "numba"
+    assert epoch_runner(big, get_optimizer("sgd"), Xb, Tb, 64).path == "numpy"
+    assert epoch_runner(big, get_optimizer("sgd"), Xb, Tb, 64, use_numba=True).path == "numba"
     monkeypatch.setenv("BACKPROP_NO_NUMBA", "1")
     assert epoch_runner(net, get_optimizer("sgd"), X, T, 1).path == "numpy"
-
+    assert epoch_runner(big, get_optimizer("sgd"), Xb, Tb, 10).path == "numpy"
 
 
 def test_plain_sgd_holds_one_change_matrix_at_a_time():
