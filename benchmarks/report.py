@@ -47,8 +47,12 @@ def markdown(results) -> str:
         "runner's buffers and change matrices count (traced: numpy allocations via "
         "tracemalloc; RSS: resident set, for PyTorch, whose allocations tracemalloc cannot see).",
         "",
-        "Matrix-multiply peak (numpy, the best of 1024 × 1024 and 2048 × 2048 products): "
-        + ", ".join(f"{p['dtype']} {p['threads']} thread(s) {p['gflops']:.1f} GFLOP/s" for p in results["peak"] if p["gflops"]),
+        "Matrix-multiply peak (the best of 1024 × 1024 and 2048 × 2048 products, through numpy's "
+        "matmul and, where numba and scipy are installed, through scipy's GEMM as backprop's "
+        "compiled path calls it; each BLAS's own figure in brackets): "
+        + ", ".join(f"{p['dtype']} {p['threads']} thread(s) {p['gflops']:.1f} GFLOP/s"
+                    + (" (" + ", ".join(f"{k} {v:.1f}" for k, v in p["by_blas"].items()) + ")" if p.get("by_blas") else "")
+                    for p in results["peak"] if p["gflops"]),  # fmt: skip
         "",
     ]
     if results.get("load_before") or results.get("load_after"):
@@ -89,7 +93,8 @@ def _gemm_table(results) -> list[str]:
     head = "| dtype | threads | " + " | ".join(
         f"{n} {p['shape']}" for n, p in zip(names, gemms[0]["products"])) + " | products alone | peak |"
     lines = [f"L's own matrix products (sizes {gemms[0]['sizes']}, batch {gemms[0]['batch']}, the layout "
-             "backprop uses), each alone with warm caches, GFLOP/s (share of the products' time); "
+             f"and the calls backprop's path for L makes: {gemms[0].get('blas') or 'numpy'}), each alone "
+             "with warm caches, GFLOP/s (share of the products' time); "
              "'products alone' is the rate of a step that would be nothing but them:", "",
              head, "|" + "|".join(["---"] * (head.count("|") - 1)) + "|"]  # fmt: skip
     for g in gemms:

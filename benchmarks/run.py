@@ -247,8 +247,9 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
             time.sleep(SETTLE)
             for dtype in ("float32", "float64"):
                 reply = procs["peak"].ask(cmd="peak", dtype=dtype)
-                results["peak"].append({"dtype": dtype, "threads": threads, "gflops": reply.get("gflops")})
-                log(f"matmul peak {dtype} {threads}t: {reply.get('gflops', float('nan')):.1f} GFLOP/s")
+                results["peak"].append({"dtype": dtype, "threads": threads, "gflops": reply.get("gflops"),
+                                        "by_blas": reply.get("by_blas")})  # fmt: skip
+                log(f"matmul peak {dtype} {threads}t: {reply.get('gflops', float('nan')):.1f} GFLOP/s {reply.get('by_blas')}")
             for config in regimes(quick):
                 if config["regime"] != "L":
                     continue
@@ -257,7 +258,7 @@ def run(quick: bool, out_dir: Path, log=_log) -> dict:
                     if "ok" in reply:
                         results["gemms"].append({"dtype": dtype, "threads": threads, "sizes": config["sizes"],
                                                  "batch": config["batch_size"], "products": reply["products"],
-                                                 "bound": reply["bound"]})  # fmt: skip
+                                                 "bound": reply["bound"], "blas": reply.get("blas")})  # fmt: skip
                         log(f"L products {dtype} {threads}t: {reply['bound']:.1f} GFLOP/s for the products alone")
             for config in regimes(quick):
                 for dtype in config["dtypes"]:

@@ -11,8 +11,9 @@ no two thread pools share a process. Commands, one JSON object a line:
   training has it) while the implementation runs one epoch;
 * ``{"cmd": "time", "epochs": E}``: seconds for E epochs (the implementation is made
   from the initial weights on the first call and keeps training after that);
-* ``{"cmd": "peak", "dtype": D}``: numpy matrix-multiply GFLOP/s in this process (the
-  best of large square products);
+* ``{"cmd": "peak", "dtype": D}``: matrix-multiply GFLOP/s in this process (the best of
+  large square products, through numpy and through the BLAS backprop's compiled path
+  calls);
 * ``{"cmd": "gemms", "sizes": S, "batch": B, "dtype": D}``: GFLOP/s of each product of
   one training step on these shapes;
 * ``{"cmd": "quit"}``.
@@ -75,40 +76,70 @@ def _reset_peak_rss() -> bool:
         return False
 
 
-def _gemm_rate(A, B, C, repeats) -> float:
-    """GFLOP/s of ``np.matmul(A, B, out=C)``, the median of ``repeats`` after one warm-up."""
-    np.matmul(A, B, out=C)
-    number = max(1, int(2e8 // (2 * A.shape[0] * A.shape[1] * B.shape[1])))  # ≥ ~0.2 GFLOP a timing
+def _blas_gemm():
+    """backprop's own GEMM call (scipy's BLAS from compiled code), or None without
+    numba and scipy."""
+    from backprop.fast import blas_available
+
+    if not blas_available():
+        return None
+    from backprop.fast import _blas
+
+    return _blas
+
+
+def _rate(call, flops, repeats) -> float:
+    """GFLOP/s of ``call()``, the median of ``repeats`` timings after one warm-up."""
+    call()
+    number = max(1, int(2e8 // flops))  # ≥ ~0.2 GFLOP a timing
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         for _ in range(number):
-            np.matmul(A, B, out=C)
+            call()
         times.append((time.perf_counter() - t0) / number)
-    return 2 * A.shape[0] * A.shape[1] * B.shape[1] / float(np.median(times)) / 1e9
+    return flops / float(np.median(times)) / 1e9
+
+
+def _gemm_rate(A, B, C, repeats) -> float:
+    """GFLOP/s of ``np.matmul(A, B, out=C)``, the median of ``repeats`` after one warm-up."""
+    return _rate(lambda: np.matmul(A, B, out=C), 2 * A.shape[0] * A.shape[1] * B.shape[1], repeats)
 
 
 #: The square sizes of the matrix-multiply peak: the best of them is the peak.
 PEAK_SIZES = (1024, 2048)
 
 
-def matmul_peak(dtype, sizes=PEAK_SIZES, repeats=5) -> float:
-    """The machine's matrix-multiply limit as numpy reaches it: the best GFLOP/s of
-    large square products (n × n times n × n), each the median of ``repeats``."""
+def matmul_peak(dtype, sizes=PEAK_SIZES, repeats=5) -> dict:
+    """The machine's matrix-multiply limit: the best GFLOP/s of large square products
+    (n × n times n × n), each the median of ``repeats``, through numpy's matmul and,
+    where it is installed, through the BLAS backprop's compiled path calls (scipy's:
+    another build of OpenBLAS than numpy's), so the peak is the best either reaches."""
     rng = np.random.default_rng(0)
-    best = 0.0
+    blas = _blas_gemm()
+    best = {"numpy": 0.0}
+    if blas is not None:
+        best["scipy"] = 0.0
+        work = blas.work_arrays(dtype)
     for n in sizes:
         A = rng.random((n, n)).astype(dtype)
         B = rng.random((n, n)).astype(dtype)
-        best = max(best, _gemm_rate(A, B, np.empty((n, n), dtype), repeats))
-    return best
+        C = np.empty((n, n), dtype)
+        best["numpy"] = max(best["numpy"], _gemm_rate(A, B, C, repeats))
+        if blas is not None:
+            one, zero = C.dtype.type(1.0), C.dtype.type(0.0)
+            call = lambda: blas.gemm(one, A, B, zero, C, False, False, *work)  # noqa: E731
+            best["scipy"] = max(best["scipy"], _rate(call, 2 * n**3, repeats))
+    return {"gflops": max(best.values()), "by_blas": best}
 
 
 def step_gemms(sizes, batch, dtype, repeats=7) -> dict:
     """GFLOP/s of each matrix product of one training step on ``sizes`` with ``batch``
-    samples, in the layout backprop's wide path uses (samples as columns, weights
-    (n_l, n_(l-1) + 1) with the bias last), each alone with warm caches; and
-    ``bound``, the rate of the whole step if it were nothing but these products."""
+    samples, as backprop's path for L makes them (samples as columns, weights
+    (n_l, n_(l-1) + 1) with the bias last; with numba and scipy, the compiled BLAS
+    path's GEMM calls, the changes added into W with β = 1; otherwise numpy's matmul
+    into a change matrix), each alone with warm caches; and ``bound``, the rate of the
+    whole step if it were nothing but these products."""
     rng = np.random.default_rng(0)
     dt = np.dtype(dtype)
     r = batch
@@ -116,29 +147,51 @@ def step_gemms(sizes, batch, dtype, repeats=7) -> dict:
     x = rng.random((r, sizes[0])).astype(dt)
     acts = [rng.random((n + 1, r)).astype(dt) for n in sizes[1:]]
     deltas = [rng.random((n, r)).astype(dt) for n in sizes[1:]]
-    out = []
+    blas = _blas_gemm()
+    work = blas.work_arrays(dt) if blas is not None else None
+    one, zero, tiny = dt.type(1.0), dt.type(0.0), dt.type(-1e-30)  # tiny: W stays W
+    out = []  # (name, m, k, n, call)
+
+    def product(name, A, B, C, ta, tb, alpha, beta):
+        m_, k_ = (A.shape[1], A.shape[0]) if ta else A.shape
+        n_ = B.shape[0] if tb else B.shape[1]
+        if blas is not None:
+            call = lambda: blas.gemm(alpha, A, B, beta, C, ta, tb, *work)  # noqa: E731
+        else:
+            A_, B_ = (A.T if ta else A), (B.T if tb else B)
+            call = lambda: np.matmul(A_, B_, out=C)  # noqa: E731
+        out.append((name, m_, k_, n_, call))
+
     L = len(W)
     for l in range(L):
-        prev = x.T if l == 0 else acts[l - 1]
-        A = W[0][:, :-1] if l == 0 else W[l]
-        out.append((f"forward {l + 1}", A, prev, np.empty((sizes[l + 1], r), dt)))
+        z = np.empty((sizes[l + 1], r), dt)
+        if l == 0:
+            product("forward 1", W[0][:, :-1], x, z, False, True, one, one)
+        else:
+            product(f"forward {l + 1}", W[l], acts[l - 1], z, False, False, one, zero)
     for l in range(L - 2, -1, -1):
-        out.append((f"δ {l + 1}", W[l + 1][:, :-1].T, deltas[l + 1], np.empty((sizes[l + 1], r), dt)))
+        n = sizes[l + 1]
+        product(f"δ {l + 1}", W[l + 1][:, :n], deltas[l + 1], np.empty((n, r), dt), True, False, one, zero)
     for l in range(L):
-        prev = x if l == 0 else acts[l - 1].T
-        G = np.empty(W[l].shape, dt)
-        out.append((f"change {l + 1}", deltas[l], prev, G[:, :-1] if l == 0 else G))
+        if blas is not None:  # into W itself
+            target = W[0][:, :-1] if l == 0 else W[l]
+            beta = one
+        else:  # into a change matrix
+            G = np.empty(W[l].shape, dt)
+            target = G[:, :-1] if l == 0 else G
+            beta = zero
+        prev = x if l == 0 else acts[l - 1]
+        product(f"change {l + 1}", deltas[l], prev, target, False, l > 0, tiny if blas is not None else one, beta)
     rows, flops, seconds = [], 0, 0.0
-    for name, A, B, C in out:
-        rate = _gemm_rate(A, B, C, repeats)
-        f = 2 * A.shape[0] * A.shape[1] * B.shape[1]
+    for name, m_, k_, n_, call in out:
+        f = 2 * m_ * k_ * n_
+        rate = _rate(call, f, repeats)
         flops += f
         seconds += f / (rate * 1e9)
-        rows.append({"product": name, "shape": f"({A.shape[0]}×{A.shape[1]}) @ ({B.shape[0]}×{B.shape[1]})",
-                     "gflops": rate, "share": f})  # fmt: skip
+        rows.append({"product": name, "shape": f"({m_}×{k_}) @ ({k_}×{n_})", "gflops": rate, "share": f})
     for row in rows:
         row["share"] = row["share"] / (row["gflops"] * 1e9) / seconds  # fraction of the products' time
-    return {"products": rows, "bound": flops / seconds / 1e9}
+    return {"products": rows, "bound": flops / seconds / 1e9, "blas": "scipy (compiled calls)" if blas else "numpy"}
 
 
 class Worker:
@@ -238,7 +291,7 @@ def main() -> int:
             elif reason:
                 reply = {"skip": reason}
             elif cmd == "peak":
-                reply = {"ok": True, "gflops": matmul_peak(np.dtype(msg["dtype"]))}
+                reply = {"ok": True, **matmul_peak(np.dtype(msg["dtype"]))}
             elif cmd == "gemms":
                 reply = {"ok": True, **step_gemms(msg["sizes"], msg["batch"], msg["dtype"])}
             elif cmd == "setup":
