@@ -49,7 +49,7 @@ def regimes(quick: bool) -> list[dict]:
     """The regimes of issue 6: T (tiny, per sample), M (MNIST shape), L (wide)."""
     q = quick
     tiny_impls = ["backprop", "backprop-numpy", "reference", "torch", "sklearn"]
-    peers = ["backprop", "torch", "sklearn"]
+    peers = ["backprop", "backprop-numpy", "torch", "sklearn"]
     out = []
     for sizes in ([2, 2, 2],) if q else ([2, 2, 2], [2, 3, 1]):
         out.append(dict(regime="T", sizes=sizes, batch_size=1, m=100 if q else 2000,

@@ -87,7 +87,8 @@ def _numba_supports(net, optimizer: Optimizer) -> bool:
 def _compiled_path(net, batch_size: int, blas: bool, required: bool) -> str | None:
     """"numba", "numba+blas", or None (numpy) for a supported configuration."""
     work = batch_size * sum(W.size for W in net.weights)
-    if blas and work > LOOPS_LIMIT:
+    fits_int32 = max(max(net.sizes) + 1, batch_size) < 2**31  # BLAS's int arguments
+    if blas and work > LOOPS_LIMIT and fits_int32:
         return "numba+blas"
     if work <= NUMBA_LIMIT or required:
         return "numba"
