@@ -245,6 +245,42 @@ def test_compiled_blas_keeps_nan_and_saturates_like_the_core(dtype, driver, monk
     assert np.isnan(compiled.predict(X)).any()
 
 
+@pytest.mark.parametrize("driver", ["whole epoch", "wide steps"])
+def test_compiled_blas_allocates_no_array_per_step(driver, monkeypatch):
+    """numba's runtime counts its allocations: the BLAS path's compiled code allocates
+    no array data at all (only the small records numba makes for each array passed
+    in from Python), and the whole compiled epoch makes the same few records however
+    many steps the epoch has."""
+    pytest.importorskip("numba")
+    pytest.importorskip("scipy.linalg.cython_blas")
+    nrt = pytest.importorskip("numba.core.runtime._nrt_python")
+    if not hasattr(nrt, "memsys_enable_stats"):
+        pytest.skip("this numba does not count its allocations")
+    from backprop import fast
+
+    monkeypatch.setattr(fast, "LOOPS_LIMIT", 0)
+    monkeypatch.setattr(fast, "WIDE_ACTIVATIONS", 10**9 if driver == "whole epoch" else 0)
+    sizes = [40, 32, 30]
+    X, T = _data(sizes, 96, np.float64)
+    run = epoch_runner(Network(sizes, seed=0), get_optimizer("sgd"), X, T, 8)
+    assert run.path == "numba+blas"
+    was_enabled = nrt.memsys_stats_enabled()
+    nrt.memsys_enable_stats()
+    try:
+        counts = []
+        for m in (16, 96):  # 2 steps, then 12
+            run(np.arange(m))
+            before = nrt.memsys_get_stats_alloc(), nrt.memsys_get_stats_mi_alloc()
+            run(np.arange(m))
+            counts.append((nrt.memsys_get_stats_alloc() - before[0], nrt.memsys_get_stats_mi_alloc() - before[1]))
+    finally:
+        if not was_enabled:
+            nrt.memsys_disable_stats()
+    assert all(allocs == records for allocs, records in counts)  # no data, only records
+    if driver == "whole epoch":
+        assert counts[0] == counts[1]
+
+
 def test_compiled_paths_are_chosen_automatically_and_can_be_disabled(monkeypatch):
     pytest.importorskip("numba")
     from backprop import fast
