@@ -8,11 +8,11 @@ out as the note writes it, samples as columns:
   buffer whose last row is the bias node's ones, so every W^(l) enters one product
   whole; for l = 1 the gathered input rows are used as they are and the bias column
   is written into z^(1) before the product adds W^(1)[:, :-1] xᵀ to it;
-* the δ's, eqs. (5)–(8): δ^(L) = (a^(L) − T) ⊙ a^(L)(1 − a^(L)) (or a^(L) − T for
+* the δ's of the cost (5): δ^(L) = (a^(L) − T) ⊙ a^(L)(1 − a^(L)) (or a^(L) − T for
   binary cross-entropy), δ^(l) = (W^(l+1)[:, :-1]ᵀ δ^(l+1)) ⊙ a^(l)(1 − a^(l)), all
   from the weights before the step, with γ/r applied once to δ^(L) (every δ^(l) is
   linear in it);
-* only then, layer by layer, W^(l) ← W^(l) − (γ/r) δ^(l) [A^(l-1), 1], eq. (9)–(10):
+* only then, layer by layer, W^(l) ← W^(l) − γ dC/dW^(l) = W^(l) − (γ/r) δ^(l) [A^(l-1), 1]:
   one GEMM with β = 1 that adds the change matrix into W^(l) as it computes it, so no
   change matrix is stored and W is not read a second time.
 
@@ -94,8 +94,10 @@ def _call13(typingctx, address, p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11
 
 @numba.njit(cache=True)
 def gemm(alpha, A, B, beta, C, ta, tb, fn, ints, chars, scal):
-    """C ← α op(A) op(B) + β C for row-major (C-order) 2-D arrays whose rows may be
-    strided (e.g. W[:, :-1]); op(X) is Xᵀ when ``ta``/``tb``.
+    """C ← α op(A) op(B) + β C for row-major 2-D arrays, each row contiguous, the rows
+    possibly further apart (e.g. W[:, :-1], whose rows are W's); op(X) is Xᵀ when
+    ``ta``/``tb``. Callers here pass only such arrays (the buffers and the weights,
+    which the runner checks are C-contiguous).
 
     Fortran's GEMM is column-major: it is asked for Cᵀ = op(B)ᵀ op(A)ᵀ, which is C in
     row-major memory.
