@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 
 from backprop import Network
-from backprop.activations import sigmoid
+from backprop.activations import sigmoid, sigmoid_bounds
 
 
 def test_sigmoid_value_and_range():
@@ -19,6 +19,10 @@ def test_sigmoid_value_and_range():
             assert np.all((a > 0) & (a < 1))
             assert np.all(a * (1 - a) > 0)
     np.testing.assert_allclose(sigmoid(np.array([-2.0, 2.0])), 1 / (1 + np.exp([2.0, -2.0])), atol=1e-16)
+    for dtype in (np.float64, np.float32):  # saturated: exactly the bounds every path clips to
+        tiny, top = sigmoid_bounds(dtype)
+        assert tiny.dtype == dtype and 0 < tiny < top < 1 and np.nextafter(top, dtype(2)) == 1
+        assert list(sigmoid(np.array([-1e4, 1e4], dtype))) == [tiny, top]
 
 
 def test_network_outputs_stay_inside_zero_one_for_huge_sums():

@@ -45,6 +45,16 @@ class Activation:
         return grad * self.derivative(a)
 
 
+def sigmoid_bounds(dtype) -> tuple:
+    """The open interval σ's rounded values are kept inside, as scalars of ``dtype``:
+    (the smallest positive normal number, the largest number below 1). σ never
+    reaches 0 or 1; inside the interval a(1 − a) stays positive and the logarithms
+    of a and 1 − a stay finite. Every training path clips to these bounds."""
+    dt = np.dtype(dtype)
+    info = np.finfo(dt)
+    return dt.type(info.tiny), dt.type(1.0 - info.epsneg)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     # σ(z) = 1 / (1 + e^{−z}) (the note prints 1 − e^{−z}, a misprint). Written via
     # tanh so that no |z| overflows or warns: σ(z) = (1 + tanh(z/2)) / 2.
@@ -52,10 +62,8 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     np.tanh(out, out=out)
     out += 1.0
     out *= 0.5
-    # σ never reaches 0 or 1; keep the rounded value inside the open interval so that
-    # a(1 − a) stays positive and logarithms of a and 1 − a stay finite.
-    info = np.finfo(out.dtype)
-    np.clip(out, info.tiny, 1.0 - info.epsneg, out=out)
+    # σ never reaches 0 or 1; keep the rounded value inside the open interval.
+    np.clip(out, *sigmoid_bounds(out.dtype), out=out)
     return out
 
 

@@ -51,6 +51,8 @@ from llvmlite import ir
 from numba import types
 from numba.extending import get_cython_function_address, intrinsic
 
+from ..activations import sigmoid_bounds
+
 __all__ = ["run_epoch", "WideSteps", "blas_signature_ok", "work_arrays", "flat_buffers"]
 
 
@@ -309,15 +311,10 @@ def flat_buffers(sizes, bs, dtype):
     return np.empty(sizes[0] * bs, dtype), np.empty(sizes[-1] * bs, dtype), acts, deltas
 
 
-def _bounds(dtype):
-    info = np.finfo(dtype)
-    return dtype.type(info.tiny), dtype.type(1.0 - info.epsneg)
-
-
 def run_epoch(weights, X, T, order, batch_size, rate, buffers, matching, work) -> None:
     """One epoch, compiled whole (small batches: the exponential per element)."""
     dt = X.dtype
-    tiny, top = _bounds(dt)
+    tiny, top = sigmoid_bounds(dt)
     x_flat, t_flat, acts, deltas = buffers
     _epoch(
         tuple(weights), X, T, order, batch_size, dt.type(rate), x_flat, t_flat, acts, deltas,
@@ -387,7 +384,7 @@ class WideSteps:
     def run(self, weights, X, T, order, batch_size, rate, matching) -> None:
         take, tanh = np.take, np.tanh
         dt = self.dtype
-        tiny, top = _bounds(dt)
+        tiny, top = sigmoid_bounds(dt)
         Ws = tuple(weights)
         _, _, acts, deltas = self.buffers
         fn, ints, chars, scal = self.work

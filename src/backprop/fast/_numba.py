@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 
 import numba
-import numpy as np
+
+from ..activations import sigmoid_bounds
 
 __all__ = ["run_epoch"]
 
@@ -121,7 +122,7 @@ def _epoch(Ws, X, T, order, batch_size, rate, As, Ds, Gs, matching, half, one, t
 def run_epoch(weights, X, T, order, batch_size, rate, As, Ds, Gs, matching: bool) -> None:
     """Call the compiled epoch; the scalars are cast to the weights' dtype first."""
     dt = weights[0].dtype.type
-    info = np.finfo(weights[0].dtype)
+    tiny, top = sigmoid_bounds(weights[0].dtype)
     _epoch(
         tuple(weights),
         X,
@@ -135,6 +136,6 @@ def run_epoch(weights, X, T, order, batch_size, rate, As, Ds, Gs, matching: bool
         matching,
         dt(0.5),
         dt(1.0),
-        dt(info.tiny),
-        dt(1.0 - info.epsneg),
+        tiny,
+        top,
     )

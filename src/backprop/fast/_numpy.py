@@ -67,8 +67,7 @@ def _sigmoid_into(z: np.ndarray, out: np.ndarray) -> None:
     np.tanh(out, out=out)
     out += 1.0
     out *= 0.5
-    info = np.finfo(out.dtype)
-    np.clip(out, info.tiny, 1.0 - info.epsneg, out=out)
+    np.clip(out, *_act.sigmoid_bounds(out.dtype), out=out)
 
 
 def _tanh_into(z, out):
@@ -398,8 +397,8 @@ class NumpyEpoch:
         matmul, copyto, take = np.matmul, np.copyto, np.take
         L, X, T, bs = self.L, self.X, self.T, self.batch_size
         dt = self.dtype
-        info = np.finfo(dt)
-        half, one, tiny, top = dt.type(0.5), dt.type(1.0), dt.type(info.tiny), dt.type(1.0 - info.epsneg)
+        tiny, top = _act.sigmoid_bounds(dt)
+        half, one = dt.type(0.5), dt.type(1.0)
         ones = self._ones
         first_block, first_bias = weights[0][:, :-1], weights[0][:, -1:]
         blocks_t = [W[:, :-1].T for W in weights]
@@ -469,8 +468,7 @@ class NumpyEpoch:
         found = self._consts.get(key)
         if found is None:
             dt = self.dtype
-            info = np.finfo(dt)
-            values = (0.5, 1.0, info.tiny, 1.0 - info.epsneg)
+            values = (0.5, 1.0, *_act.sigmoid_bounds(dt))
             const = [tuple(np.full((r, n), v, dt) for v in values) for n in self.sizes[1:]]
             found = (const, np.full((r, self.sizes[-1]), rate / r, dt))
             if len(self._consts) > 8:
@@ -488,8 +486,7 @@ class NumpyEpoch:
         epoch and written back at its end.
         """
         tanh = math.tanh
-        info = np.finfo(np.float64)
-        tiny, top = float(info.tiny), float(1.0 - info.epsneg)
+        tiny, top = (float(b) for b in _act.sigmoid_bounds(np.float64))
         matching = self._matching
         W = [M.tolist() for M in weights]  # W[l][j] is row j of the note's W^(l+1)
         L = len(W)
