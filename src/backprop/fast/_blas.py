@@ -269,35 +269,41 @@ def _gather(X, order, start, r, x):
 
 
 @numba.njit(cache=True)
+def _first_layer(W, x, z, alpha, fn, ints, chars, scal):
+    """α z^(1) = α (W^(1)[:, :-1] xᵀ + b), the inputs x as rows."""
+    fill_bias(z, W[:, W.shape[1] - 1], alpha)
+    gemm(alpha, W[:, : W.shape[1] - 1], x, z.dtype.type(1.0), z, False, True, fn, ints, chars, scal)
+
+
+@numba.njit(cache=True)
+def _next_layer(W, a_prev, z, alpha, fn, ints, chars, scal):
+    """α z^(l) = α W^(l) [a^(l-1); 1], the bias node's row of ones written first."""
+    set_ones(a_prev)
+    gemm(alpha, W, a_prev, z.dtype.type(0.0), z, False, False, fn, ints, chars, scal)
+
+
+@numba.njit(cache=True)
 def _epoch(Ws, X, T, order, batch_size, rate, x_flat, t_flat, acts_flat, deltas_flat, matching, tiny, top, fn, ints, chars, scal):
     L = len(Ws)
     m = order.shape[0]
     n0 = X.shape[1]
     nL = T.shape[1]
     one = X.dtype.type(1.0)
-    zero = X.dtype.type(0.0)
     for start in range(0, m, batch_size):
         r = min(batch_size, m - start)
         x = x_flat[: r * n0].reshape((r, n0))
         t_rows = t_flat[: r * nL].reshape((r, nL))
         _gather(X, order, start, r, x)
         _gather(T, order, start, r, t_rows)
-        # forward: −z^(l) = −W^(l) [a^(l-1); 1], then a = 1 / (1 + e^(−z))
-        W = Ws[0]
-        n = W.shape[0]
-        rows = n + 1 if L > 1 else n
-        z = _layer_buffer(acts_flat[0], rows, r)[:n]
-        fill_bias(z, W[:, W.shape[1] - 1], -one)
-        gemm(-one, W[:, : W.shape[1] - 1], x, one, z, False, True, fn, ints, chars, scal)
-        sigmoid_of_minus(z, tiny, top)
-        for l in range(1, L):
-            a_prev = _layer_buffer(acts_flat[l - 1], Ws[l - 1].shape[0] + 1, r)
-            set_ones(a_prev)
-            W = Ws[l]
-            n = W.shape[0]
-            rows = n + 1 if l < L - 1 else n
-            z = _layer_buffer(acts_flat[l], rows, r)[:n]
-            gemm(-one, W, a_prev, zero, z, False, False, fn, ints, chars, scal)
+        # forward: −z^(l) from the product (α = −1), then a = 1 / (1 + e^(−z))
+        for l in range(L):
+            n = Ws[l].shape[0]
+            z = _layer_buffer(acts_flat[l], n, r)  # a hidden layer's row of ones comes after
+            if l == 0:
+                _first_layer(Ws[0], x, z, -one, fn, ints, chars, scal)
+            else:
+                a_prev = _layer_buffer(acts_flat[l - 1], Ws[l - 1].shape[0] + 1, r)
+                _next_layer(Ws[l], a_prev, z, -one, fn, ints, chars, scal)
             sigmoid_of_minus(z, tiny, top)
         gamma = rate / X.dtype.type(r)
         deltas_and_upper_updates(Ws, acts_flat, deltas_flat, t_rows, r, gamma, matching, fn, ints, chars, scal)
@@ -320,18 +326,6 @@ def run_epoch(weights, X, T, order, batch_size, rate, buffers, matching, work) -
         tuple(weights), X, T, order, batch_size, dt.type(rate), x_flat, t_flat, acts, deltas,
         matching, tiny, top, *work,
     )  # fmt: skip
-
-
-@numba.njit(cache=True)
-def _first_layer(W, x, z, alpha, fn, ints, chars, scal):
-    fill_bias(z, W[:, W.shape[1] - 1], alpha)
-    gemm(alpha, W[:, : W.shape[1] - 1], x, z.dtype.type(1.0), z, False, True, fn, ints, chars, scal)
-
-
-@numba.njit(cache=True)
-def _next_layer(W, a_prev, z, alpha, fn, ints, chars, scal):
-    set_ones(a_prev)
-    gemm(alpha, W, a_prev, z.dtype.type(0.0), z, False, False, fn, ints, chars, scal)
 
 
 class WideSteps:
