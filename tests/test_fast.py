@@ -245,40 +245,99 @@ def test_compiled_blas_keeps_nan_and_saturates_like_the_core(dtype, driver, monk
     assert np.isnan(compiled.predict(X)).any()
 
 
-@pytest.mark.parametrize("driver", ["whole epoch", "wide steps"])
-def test_compiled_blas_allocates_no_array_per_step(driver, monkeypatch):
-    """numba's runtime counts its allocations: the BLAS path's compiled code allocates
-    no array data at all (only the small records numba makes for each array passed
-    in from Python), and the whole compiled epoch makes the same few records however
-    many steps the epoch has."""
+def _nrt_counter():
+    """numba's count of its runtime allocations (each array it makes counts one, as
+    does each record it makes for an array passed in from Python)."""
     pytest.importorskip("numba")
     pytest.importorskip("scipy.linalg.cython_blas")
     nrt = pytest.importorskip("numba.core.runtime._nrt_python")
     if not hasattr(nrt, "memsys_enable_stats"):
         pytest.skip("this numba does not count its allocations")
+    return nrt
+
+
+def test_compiled_blas_epoch_allocates_nothing_per_step(monkeypatch):
+    """The whole compiled epoch makes the same allocations (numba's records for the
+    arrays passed in) for an epoch of 2 steps and one of 12: none per step."""
+    nrt = _nrt_counter()
     from backprop import fast
 
     monkeypatch.setattr(fast, "LOOPS_LIMIT", 0)
-    monkeypatch.setattr(fast, "WIDE_ACTIVATIONS", 10**9 if driver == "whole epoch" else 0)
+    monkeypatch.setattr(fast, "WIDE_ACTIVATIONS", 10**9)
     sizes = [40, 32, 30]
     X, T = _data(sizes, 96, np.float64)
     run = epoch_runner(Network(sizes, seed=0), get_optimizer("sgd"), X, T, 8)
-    assert run.path == "numba+blas"
+    assert run.path == "numba+blas" and run._wide is None
     was_enabled = nrt.memsys_stats_enabled()
     nrt.memsys_enable_stats()
     try:
         counts = []
         for m in (16, 96):  # 2 steps, then 12
             run(np.arange(m))
-            before = nrt.memsys_get_stats_alloc(), nrt.memsys_get_stats_mi_alloc()
+            before = nrt.memsys_get_stats_alloc()
             run(np.arange(m))
-            counts.append((nrt.memsys_get_stats_alloc() - before[0], nrt.memsys_get_stats_mi_alloc() - before[1]))
+            counts.append(nrt.memsys_get_stats_alloc() - before)
     finally:
         if not was_enabled:
             nrt.memsys_disable_stats()
-    assert all(allocs == records for allocs, records in counts)  # no data, only records
-    if driver == "whole epoch":
-        assert counts[0] == counts[1]
+    assert counts[0] == counts[1]
+
+
+def test_compiled_blas_wide_steps_allocate_no_array_per_step():
+    """The wide steps' compiled segments, run 1 and 6 times from compiled code on the
+    same arrays, make the same allocations (none of their own); their numpy calls
+    (gathers into the buffers, tanh in place) allocate no array (tracemalloc)."""
+    import tracemalloc
+
+    import numba
+
+    from backprop.fast import _blas
+
+    nrt = _nrt_counter()
+    sizes, r, dt = [40, 32, 30], 32, np.dtype(np.float64)
+    X, T = _data(sizes, 96, dt)
+    net = Network(sizes, seed=0)
+    steps = _blas.WideSteps(sizes, r, dt)
+    x, t_rows = steps._batch_inputs(0, r)
+    x[:], t_rows[:] = X[:r], T[:r]
+    zs, a_full = steps._layers(r)
+    _, _, acts, deltas = steps.buffers
+    Ws = tuple(net.weights)
+    tiny, top = (dt.type(0.1), dt.type(0.9))
+
+    @numba.njit
+    def segments(k, Ws, x, z0, z1, a0, acts, deltas, t_rows, tiny, top, fn, ints, chars, scal):
+        for _ in range(k):
+            _blas._first_layer(Ws[0], x, z0, 0.5, fn, ints, chars, scal)
+            _blas.finish_tanh(z0, tiny, top)
+            _blas._next_layer(Ws[1], a0, z1, 0.5, fn, ints, chars, scal)
+            _blas.finish_tanh(z1, tiny, top)
+            _blas.deltas_and_upper_updates(Ws, acts, deltas, t_rows, 32, 1e-3, False, fn, ints, chars, scal)
+            _blas.update_first(Ws[0], x, deltas, 32, fn, ints, chars, scal)
+
+    args = (Ws, x, zs[0], zs[1], a_full[0], acts, deltas, t_rows, tiny, top, *steps.work)
+    segments(1, *args)  # compile
+    was_enabled = nrt.memsys_stats_enabled()
+    nrt.memsys_enable_stats()
+    try:
+        counts = []
+        for k in (1, 6):
+            before = nrt.memsys_get_stats_alloc()
+            segments(k, *args)
+            counts.append(nrt.memsys_get_stats_alloc() - before)
+    finally:
+        if not was_enabled:
+            nrt.memsys_disable_stats()
+    assert counts[0] == counts[1]
+    order = np.random.default_rng(0).permutation(96)
+    steps.run(net.weights, X, T, order, r, 0.5, False)
+    tracemalloc.start()
+    try:
+        steps.run(net.weights, X, T, order, r, 0.5, False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4096  # Python's small objects only; one batch's x is 10 KiB, z^(1) 8 KiB
 
 
 def test_compiled_paths_are_chosen_automatically_and_can_be_disabled(monkeypatch):
